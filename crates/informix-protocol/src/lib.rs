@@ -4,6 +4,7 @@
 //! Nothing here touches a socket, a clock or a thread: encoders append to a buffer and
 //! decoders return [`wire::DecodeError::Incomplete`] when they need more bytes.
 
+pub mod codec;
 pub mod describe;
 pub mod login;
 pub mod message;

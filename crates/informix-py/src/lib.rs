@@ -1,4 +1,330 @@
-use pyo3::prelude::*;
+//! `informix_db._native`: the Rust core exposed to Python.
+//!
+//! Rules kept throughout: every network wait runs detached from the interpreter
+//! (`py.detach`), the connection's wire mutex is only taken while detached, and Python
+//! objects are built after the mutex is released, straight from the received bytes.
 
+mod convert;
+mod errors;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use informix_client::{
+    Columns, ConnectOptions, Connection, Execution, ResultStream, TextCodec, TlsOptions,
+};
+use parking_lot::Mutex;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyTuple};
+
+use crate::errors::to_py;
+
+fn secs(v: Option<f64>) -> Option<Duration> {
+    v.filter(|s| s.is_finite() && *s > 0.0)
+        .map(Duration::from_secs_f64)
+}
+
+/// Opens a connection. Keyword names follow the reference driver.
+#[pyfunction]
+#[pyo3(signature = (host, port, user, password, database=None, server="informix".to_owned(),
+    connect_timeout=None, read_timeout=None, keepalive=true, client_locale="en_US.8859-1".to_owned(),
+    env=None, autocommit=false, tls=None, statement_cache_size=32))]
+#[allow(clippy::too_many_arguments)]
+fn connect(
+    py: Python<'_>,
+    host: String,
+    port: u16,
+    user: String,
+    password: Option<String>,
+    database: Option<String>,
+    server: String,
+    connect_timeout: Option<f64>,
+    read_timeout: Option<f64>,
+    keepalive: bool,
+    client_locale: String,
+    env: Option<Vec<(String, String)>>,
+    autocommit: bool,
+    tls: Option<Bound<'_, PyDict>>,
+    statement_cache_size: usize,
+) -> PyResult<NativeConnection> {
+    let tls = match tls {
+        None => None,
+        Some(d) => Some(TlsOptions {
+            ca_file: d
+                .get_item("ca_file")?
+                .map(|v| v.extract::<std::path::PathBuf>())
+                .transpose()?,
+            ca_der: d
+                .get_item("ca_der")?
+                .map(|v| v.extract::<Vec<Vec<u8>>>())
+                .transpose()?
+                .unwrap_or_default(),
+            server_name: d
+                .get_item("server_name")?
+                .map(|v| v.extract::<String>())
+                .transpose()?,
+            client_cert: match (d.get_item("client_cert")?, d.get_item("client_key")?) {
+                (Some(c), Some(k)) => Some((c.extract()?, k.extract()?)),
+                _ => None,
+            },
+            danger_accept_invalid_certs: d
+                .get_item("danger_accept_invalid_certs")?
+                .map(|v| v.extract::<bool>())
+                .transpose()?
+                .unwrap_or(false),
+        }),
+    };
+    let opts = ConnectOptions {
+        host,
+        port,
+        user,
+        password,
+        database,
+        server,
+        connect_timeout: secs(connect_timeout).or(Some(Duration::from_secs(30))),
+        read_timeout: secs(read_timeout),
+        keepalive,
+        client_locale,
+        env: env.unwrap_or_default(),
+        autocommit,
+        tls,
+        app_name: None,
+        statement_cache_size,
+    };
+    let codec = TextCodec::from_locale(&opts.client_locale);
+    let conn = py
+        .detach(|| Connection::connect(&opts))
+        .map_err(|e| to_py(py, &e))?;
+    Ok(NativeConnection { conn, codec })
+}
+
+/// One session. Safe to share between threads: calls serialise on the wire mutex.
+#[pyclass(frozen, module = "informix_db._native")]
+struct NativeConnection {
+    conn: Connection,
+    codec: TextCodec,
+}
+
+#[pymethods]
+impl NativeConnection {
+    /// Runs a statement; returns a result handle (rows or a summary).
+    #[pyo3(signature = (sql, params=None))]
+    fn execute(
+        &self,
+        py: Python<'_>,
+        sql: &str,
+        params: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<NativeResult> {
+        let params = match params {
+            Some(p) if !p.is_none() => convert::params_from_py(p, self.codec)?,
+            _ => Vec::new(),
+        };
+        let exec = py
+            .detach(|| self.conn.execute(sql, &params))
+            .map_err(|e| to_py(py, &e))?;
+        NativeResult::new(py, exec, self.codec)
+    }
+
+    /// Runs one statement once per parameter row, pipelined. Returns total rows affected.
+    fn executemany(&self, py: Python<'_>, sql: &str, seq: &Bound<'_, PyAny>) -> PyResult<i64> {
+        let mut rows = Vec::new();
+        for (i, row) in seq.try_iter()?.enumerate() {
+            let row = row?;
+            rows.push(convert::params_from_py(&row, self.codec).map_err(|e| {
+                let msg = format!("executemany row {}: {}", i + 1, e.value(py));
+                errors::same_class(py, &e, msg)
+            })?);
+        }
+        py.detach(|| self.conn.execute_many(sql, &rows))
+            .map_err(|e| to_py(py, &e))
+    }
+
+    fn commit(&self, py: Python<'_>) -> PyResult<()> {
+        py.detach(|| self.conn.commit()).map_err(|e| to_py(py, &e))
+    }
+
+    fn rollback(&self, py: Python<'_>) -> PyResult<()> {
+        py.detach(|| self.conn.rollback())
+            .map_err(|e| to_py(py, &e))
+    }
+
+    fn ping(&self, py: Python<'_>) -> PyResult<()> {
+        py.detach(|| self.conn.ping()).map_err(|e| to_py(py, &e))
+    }
+
+    fn close(&self, py: Python<'_>) {
+        py.detach(|| self.conn.close());
+    }
+
+    /// Cuts the socket at once (a cancelled exchange must never be reused).
+    fn abort(&self) {
+        self.conn.abort();
+    }
+
+    #[getter]
+    fn closed(&self) -> bool {
+        self.conn.is_closed()
+    }
+
+    #[getter]
+    fn in_transaction(&self) -> bool {
+        self.conn.in_transaction()
+    }
+
+    #[getter]
+    fn get_autocommit(&self) -> bool {
+        self.conn.autocommit()
+    }
+
+    #[setter]
+    fn set_autocommit(&self, py: Python<'_>, on: bool) -> PyResult<()> {
+        py.detach(|| self.conn.set_autocommit(on))
+            .map_err(|e| to_py(py, &e))
+    }
+
+    #[getter]
+    fn server_version_internal(&self) -> String {
+        self.conn.server_info().identity.version.clone()
+    }
+
+    #[getter]
+    fn database_mode(&self) -> Option<&'static str> {
+        self.conn.server_info().database_mode.map(|m| match m {
+            informix_client::DatabaseMode::Unlogged => "unlogged",
+            informix_client::DatabaseMode::Logged => "logged",
+            informix_client::DatabaseMode::Ansi => "ansi",
+        })
+    }
+
+    #[getter]
+    fn protocols(&self) -> Vec<u8> {
+        self.conn.server_info().protocols.clone()
+    }
+
+    #[getter]
+    fn label(&self) -> String {
+        self.conn.label().to_owned()
+    }
+
+    /// Seconds since the last completed exchange.
+    #[getter]
+    fn idle_seconds(&self) -> f64 {
+        self.conn.idle_for().as_secs_f64()
+    }
+
+    #[getter]
+    fn pending_cleanup(&self) -> usize {
+        self.conn.pending_cleanup()
+    }
+
+    /// (messages received, round trips) as counted by the client.
+    #[getter]
+    fn wire_stats(&self) -> Option<(u64, u64)> {
+        self.conn.wire_stats()
+    }
+}
+
+/// The result of one `execute`: metadata plus, for queries, a row stream.
+#[pyclass(frozen, module = "informix_db._native")]
+struct NativeResult {
+    #[pyo3(get)]
+    statement_type: i16,
+    #[pyo3(get)]
+    rowcount: i64,
+    #[pyo3(get)]
+    serial: i32,
+    #[pyo3(get)]
+    serial8: Option<i64>,
+    /// PEP 249 description: 7-tuples, or None for statements without rows.
+    #[pyo3(get)]
+    description: Option<Py<PyList>>,
+    columns: Option<Arc<Columns>>,
+    stream: Mutex<Option<ResultStream>>,
+    codec: TextCodec,
+}
+
+impl NativeResult {
+    fn new(py: Python<'_>, exec: Execution, codec: TextCodec) -> PyResult<Self> {
+        let description = match &exec.columns {
+            Some(cols) => Some(convert::description(py, cols)?.unbind()),
+            None => None,
+        };
+        Ok(NativeResult {
+            statement_type: exec.summary.statement_type,
+            rowcount: exec.summary.rowcount,
+            serial: exec.summary.serial,
+            serial8: exec.summary.serial8,
+            description,
+            columns: exec.columns,
+            stream: Mutex::new(exec.stream),
+            codec,
+        })
+    }
+
+    /// The next raw batch; network waits happen detached.
+    fn next_raw(&self, py: Python<'_>) -> PyResult<Option<informix_client::RowBatch>> {
+        let guard = self.stream.lock();
+        let Some(stream) = guard.as_ref() else {
+            return Ok(None);
+        };
+        py.detach(|| stream.next_batch()).map_err(|e| to_py(py, &e))
+    }
+}
+
+#[pymethods]
+impl NativeResult {
+    #[getter]
+    fn is_query(&self) -> bool {
+        self.columns.is_some()
+    }
+
+    /// The next batch of rows as a list of tuples, or None when the rows are exhausted.
+    fn fetch_batch<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyList>>> {
+        let Some(cols) = &self.columns else {
+            return Ok(None);
+        };
+        match self.next_raw(py)? {
+            None => Ok(None),
+            Some(batch) => Ok(Some(convert::rows_to_list(py, cols, &batch, self.codec)?)),
+        }
+    }
+
+    /// Every remaining row.
+    fn fetch_all<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let out = PyList::empty(py);
+        let Some(cols) = &self.columns else {
+            return Ok(out);
+        };
+        while let Some(batch) = self.next_raw(py)? {
+            convert::append_rows(py, cols, &batch, self.codec, &out)?;
+        }
+        Ok(out)
+    }
+
+    /// Server row count reported so far.
+    #[getter]
+    fn stream_rowcount(&self) -> i64 {
+        self.stream
+            .lock()
+            .as_ref()
+            .map(|s| s.rowcount())
+            .unwrap_or(self.rowcount)
+    }
+
+    fn close(&self) {
+        if let Some(s) = self.stream.lock().take() {
+            s.close();
+        }
+    }
+}
+
+/// Module init. `gil_used = false`: every class guards its own state.
 #[pymodule(gil_used = false)]
-mod _native {}
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(connect, m)?)?;
+    m.add_class::<NativeConnection>()?;
+    m.add_class::<NativeResult>()?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    let _ = PyTuple::empty(m.py());
+    Ok(())
+}

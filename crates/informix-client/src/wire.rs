@@ -1,0 +1,129 @@
+//! Buffered message I/O over a transport: whole PDUs out, whole messages in.
+
+use std::io::{Read, Write};
+
+use informix_protocol::message::ServerMessage;
+use informix_protocol::wire::DecodeError;
+
+use crate::error::{Error, Result, io_error};
+use crate::transport::Transport;
+
+const READ_CHUNK: usize = 64 * 1024;
+
+pub struct Wire {
+    io: Transport,
+    rbuf: Vec<u8>,
+    rpos: usize,
+    /// PDUs being assembled; sent in one write by [`Wire::flush`].
+    pub out: Vec<u8>,
+    /// Messages read since creation (diagnostics).
+    pub messages_in: u64,
+    /// Times the client wrote and then waited for the server.
+    pub round_trips: u64,
+    awaiting_reply: bool,
+}
+
+impl Wire {
+    pub fn new(io: Transport) -> Self {
+        Wire {
+            io,
+            rbuf: Vec::with_capacity(READ_CHUNK),
+            rpos: 0,
+            out: Vec::with_capacity(4096),
+            messages_in: 0,
+            round_trips: 0,
+            awaiting_reply: false,
+        }
+    }
+
+    pub fn transport(&self) -> &Transport {
+        &self.io
+    }
+
+    /// Writes the assembled PDUs in one go.
+    pub fn flush(&mut self) -> Result<()> {
+        if self.out.is_empty() {
+            return Ok(());
+        }
+        let r = self.io.write_all(&self.out).and_then(|()| self.io.flush());
+        self.out.clear();
+        r.map_err(|e| io_error("write to server failed", &e))?;
+        if !self.awaiting_reply {
+            self.awaiting_reply = true;
+            self.round_trips += 1;
+        }
+        Ok(())
+    }
+
+    /// Writes raw bytes immediately (login packets).
+    pub fn write_raw(&mut self, bytes: &[u8]) -> Result<()> {
+        self.io
+            .write_all(bytes)
+            .and_then(|()| self.io.flush())
+            .map_err(|e| io_error("write to server failed", &e))
+    }
+
+    /// Reads more bytes from the transport into the buffer.
+    fn fill(&mut self) -> Result<()> {
+        if self.rpos > 0 && self.rpos == self.rbuf.len() {
+            self.rbuf.clear();
+            self.rpos = 0;
+        } else if self.rpos > READ_CHUNK {
+            self.rbuf.drain(..self.rpos);
+            self.rpos = 0;
+        }
+        let len = self.rbuf.len();
+        self.rbuf.resize(len + READ_CHUNK, 0);
+        let n = loop {
+            match self.io.read(&mut self.rbuf[len..]) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    self.rbuf.truncate(len);
+                    return Err(io_error("read from server failed", &e));
+                }
+            }
+        };
+        self.rbuf.truncate(len + n);
+        if n == 0 {
+            return Err(Error::lost("server closed the connection mid-read"));
+        }
+        Ok(())
+    }
+
+    /// Reads one login packet (SL-framed), returning its type and body.
+    pub fn read_login_packet(&mut self) -> Result<(u8, Vec<u8>)> {
+        loop {
+            match informix_protocol::login::split_packet(&self.rbuf[self.rpos..]) {
+                Ok((ty, body, used)) => {
+                    let body = body.to_vec();
+                    self.rpos += used;
+                    return Ok((ty, body));
+                }
+                Err(DecodeError::Incomplete) => self.fill()?,
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    /// The next server message. It borrows the read buffer until the next call.
+    pub fn next_message(&mut self) -> Result<ServerMessage<'_>> {
+        self.awaiting_reply = false;
+        let len = loop {
+            match ServerMessage::decode(&self.rbuf[self.rpos..]) {
+                Ok((_, n)) => break n,
+                Err(DecodeError::Incomplete) => self.fill()?,
+                Err(e) => return Err(e.into()),
+            }
+        };
+        let start = self.rpos;
+        self.rpos += len;
+        self.messages_in += 1;
+        // Decoding twice keeps the borrow simple; the first pass only reads headers for TUPLEs.
+        Ok(ServerMessage::decode(&self.rbuf[start..start + len])?.0)
+    }
+
+    pub fn shutdown(&self) {
+        self.io.shutdown();
+    }
+}

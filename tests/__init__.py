@@ -1,0 +1,1 @@
+"""Test suite package (lets acceptance tests import tests.conftest)."""

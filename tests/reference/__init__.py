@@ -1,0 +1,1 @@
+"""Conformance tests: the unmodified reference driver against our test server."""

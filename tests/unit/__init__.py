@@ -1,0 +1,1 @@
+"""Unit tests that need neither the native module nor a server."""
