@@ -56,10 +56,11 @@ pub enum ColumnKind {
     Int8,
     SmallFloat,
     Float,
-    /// DECIMAL or MONEY with the packed width.
+    /// DECIMAL or MONEY with the packed width; `scale` 255 means floating DECIMAL(p).
     Decimal {
         width: usize,
         money: bool,
+        scale: u8,
     },
     Date,
     DateTime {
@@ -99,12 +100,7 @@ pub enum ColumnKind {
     },
 }
 
-/// Width of a packed DECIMAL/MONEY/DATETIME/INTERVAL value from its encoded length.
-pub fn packed_width(encoded_length: u16) -> usize {
-    let hi = usize::from(encoded_length >> 8);
-    let lo = usize::from(encoded_length & 0xFF);
-    (hi + (lo & 1) + 3) / 2
-}
+pub use crate::codec::decimal::packed_width;
 
 impl ColumnKind {
     pub fn of(col: &ColumnDescriptor) -> ColumnKind {
@@ -120,10 +116,12 @@ impl ColumnKind {
             DECIMAL => ColumnKind::Decimal {
                 width: packed_width(len),
                 money: false,
+                scale: (len & 0xFF) as u8,
             },
             MONEY => ColumnKind::Decimal {
                 width: packed_width(len),
                 money: true,
+                scale: (len & 0xFF) as u8,
             },
             DATE => ColumnKind::Date,
             DATETIME => ColumnKind::DateTime {

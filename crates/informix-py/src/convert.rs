@@ -278,7 +278,7 @@ fn cell_to_py<'py>(
             Some(d) => {
                 let scale = match kind {
                     // Keep the column's scale so 12.50 stays 12.50, as the reference does.
-                    ColumnKind::Decimal { .. } => None,
+                    ColumnKind::Decimal { scale, .. } if scale != 255 => Some(scale),
                     _ => None,
                 };
                 decimal_type(py)?.call1((d.to_string_with_scale(scale),))?
