@@ -1,0 +1,806 @@
+//! One SQLI session: login, then a stream of requests (message runs ending in EOT),
+//! each answered by exactly one reply, in order, even after errors.
+
+use std::io::Write;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use informix_protocol::describe::Describe;
+use informix_protocol::login::{
+    CAP1_ENHANCED, LoginRequest, LoginResponse, ServerIdentity, split_packet,
+};
+use informix_protocol::message::{
+    BindParam, ClientMessage, Done, SERVER_PROTOCOLS, ServerError, begin_tuple, encode_done,
+    encode_error, finish_tuple,
+};
+use informix_protocol::tags::{self, sl};
+use informix_protocol::wire::{DecodeError, WireWrite, latin1_to_string};
+
+use super::state::{SessionInfo, Shared, lock};
+use super::transport::Transport;
+use super::values::{self, BlobStore, Bound, RowEncoder, TextCodec, sql_error};
+use crate::engine::{DbMode, Param, Prepared, Session as DbSession, SqlError};
+
+/// Replies are written once this much is pending even if more requests are queued.
+const FLUSH_AT: usize = 256 * 1024;
+/// Largest SQ_BLOB chunk sent to a client (lengths are signed i16 on the wire).
+const BLOB_CHUNK: usize = 16 * 1024;
+
+/// Scroll fetch types (SQ_SFETCH).
+mod scroll {
+    pub const NEXT: i16 = 1;
+    pub const PRIOR: i16 = 2;
+    pub const FIRST: i16 = 3;
+    pub const LAST: i16 = 4;
+    pub const CURRENT: i16 = 5;
+    pub const ABSOLUTE: i16 = 6;
+    pub const RELATIVE: i16 = 7;
+}
+
+/// A result set, encoded once at OPEN as ready-made TUPLE messages.
+struct Cursor {
+    scroll: bool,
+    /// TUPLE messages back to back; row i spans `offsets[i]..offsets[i + 1]`.
+    data: Vec<u8>,
+    offsets: Vec<usize>,
+    /// Rows delivered by NFETCH so far (sequential cursors).
+    next: usize,
+    /// 1-based current row of a scroll cursor (0 = before first, n+1 = after last).
+    current: usize,
+    /// Killed by a conflicting statement: further fetches fail -267.
+    dead: bool,
+    blobs: BlobStore,
+}
+
+impl Cursor {
+    fn rows(&self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
+
+    fn tuple(&self, i: usize) -> &[u8] {
+        &self.data[self.offsets[i]..self.offsets[i + 1]]
+    }
+}
+
+struct Stmt {
+    prepared: Prepared,
+    params: Vec<Param>,
+    /// Parameters whose BYTE/TEXT content is still to come in SQ_BBIND: (index, is TEXT).
+    pending_blobs: Vec<(usize, bool)>,
+    scroll_requested: bool,
+    cursor: Option<Cursor>,
+}
+
+/// Assembly of SQ_BBIND blob streams within one request.
+struct BlobIntake {
+    stmt: usize,
+    targets: Vec<(usize, bool)>,
+    index: usize,
+    acc: Vec<u8>,
+}
+
+enum Scan {
+    Complete(usize),
+    Incomplete(usize),
+    Invalid,
+}
+
+/// Finds the end of the request at the front of `buf`, resuming at a known message
+/// boundary `from`.
+fn scan_request(buf: &[u8], from: usize) -> Scan {
+    let mut pos = from;
+    loop {
+        match ClientMessage::decode(&buf[pos..]) {
+            Ok((msg, n)) => {
+                pos += n;
+                if matches!(msg, ClientMessage::Eot | ClientMessage::Exit) {
+                    return Scan::Complete(pos);
+                }
+            }
+            Err(DecodeError::Incomplete) => return Scan::Incomplete(pos),
+            Err(DecodeError::Invalid(_)) => return Scan::Invalid,
+        }
+    }
+}
+
+enum Flow {
+    Continue,
+    Close,
+}
+
+pub struct SessionLoop {
+    shared: Arc<Shared>,
+    info: Arc<SessionInfo>,
+    transport: Transport,
+    out: Vec<u8>,
+    codec: TextCodec,
+    user: String,
+    host: String,
+    /// The login named a database: SQ_DBOPEN is refused with -759.
+    explicit_db: bool,
+    db: Option<DbSession>,
+    stmts: Vec<Option<Stmt>>,
+    current: usize,
+    generation: u32,
+    intake: Option<BlobIntake>,
+    scan_from: usize,
+}
+
+impl SessionLoop {
+    pub fn new(shared: Arc<Shared>, info: Arc<SessionInfo>, transport: Transport) -> Self {
+        SessionLoop {
+            shared,
+            info,
+            transport,
+            out: Vec::with_capacity(64 * 1024),
+            codec: TextCodec::Latin1,
+            user: String::new(),
+            host: String::new(),
+            explicit_db: false,
+            db: None,
+            stmts: Vec::new(),
+            current: 0,
+            generation: 0,
+            intake: None,
+            scan_from: 0,
+        }
+    }
+
+    /// Runs the session to its end, then rolls back whatever is open.
+    pub fn run(&mut self) {
+        if let Ok(true) = self.login() {
+            self.serve();
+        }
+        self.finish();
+    }
+
+    pub fn finish(&mut self) {
+        self.stmts.clear();
+        if let Some(mut db) = self.db.take() {
+            db.close();
+        }
+        self.info.in_transaction.store(false, Ordering::Relaxed);
+        self.transport.cutter.cut();
+    }
+
+    fn flush(&mut self) -> bool {
+        if self.out.is_empty() {
+            return true;
+        }
+        let ok = self.transport.output.write_all(&self.out).is_ok()
+            && self.transport.output.flush().is_ok();
+        self.info
+            .bytes_out
+            .fetch_add(self.out.len() as u64, Ordering::Relaxed);
+        self.out.clear();
+        ok
+    }
+
+    fn reply_done(&mut self) {
+        self.info.round_trips.fetch_add(1, Ordering::Relaxed);
+        if let Some(d) = self.shared.faults.delay() {
+            std::thread::sleep(d);
+        }
+    }
+
+    // ---------------------------------------------------------------- login
+
+    fn login(&mut self) -> Result<bool, ()> {
+        let (ty, body, total) = loop {
+            match split_packet(self.transport.input.available()) {
+                Ok((ty, body, total)) => break (ty, body.to_vec(), total),
+                Err(DecodeError::Incomplete) => {
+                    if !self.transport.input.fill() {
+                        return Err(());
+                    }
+                }
+                Err(DecodeError::Invalid(_)) => return Err(()),
+            }
+        };
+        self.transport.input.consume(total);
+        self.info.requests.fetch_add(1, Ordering::Relaxed);
+        self.info.messages.fetch_add(1, Ordering::Relaxed);
+        if ty != sl::CONREQ {
+            return Err(());
+        }
+        let req = LoginRequest::decode_body(&body).map_err(|_| ())?;
+        let verdict = self.check_login(&req);
+        let accepted = matches!(verdict, LoginResponse::Accepted(_));
+        verdict.encode(&mut self.out);
+        self.reply_done();
+        if !self.flush() {
+            return Err(());
+        }
+        Ok(accepted)
+    }
+
+    fn check_login(&mut self, req: &LoginRequest) -> LoginResponse {
+        let settings = &self.shared.settings;
+        self.host = if req.hostname.is_empty() {
+            self.info
+                .peer
+                .rsplit_once(':')
+                .map(|(h, _)| h.to_owned())
+                .unwrap_or_default()
+        } else {
+            req.hostname.clone()
+        };
+        let reject = |sqlcode: i32, param: String, message: String| LoginResponse::Rejected {
+            sqlcode,
+            isam: 0,
+            param,
+            message,
+        };
+        if let Some(code) = self.shared.faults.refused() {
+            return reject(
+                code,
+                String::new(),
+                format!("Connection refused by the server (error {code})."),
+            );
+        }
+        if !req.server_name.is_empty() && !req.server_name.eq_ignore_ascii_case(&settings.server_name)
+        {
+            return reject(
+                -761,
+                req.server_name.clone(),
+                "INFORMIXSERVER does not match either DBSERVERNAME or DBSERVERALIASES.".into(),
+            );
+        }
+        let ok = settings
+            .users
+            .iter()
+            .any(|(u, p)| *u == req.user && Some(p.as_str()) == req.password.as_deref());
+        if !ok {
+            let who = format!("{}@{}", req.user, self.host);
+            return reject(
+                -951,
+                who.clone(),
+                format!("Incorrect password or user {who} is not known on the database server."),
+            );
+        }
+        self.user = req.user.clone();
+        *lock(&self.info.user) = req.user.clone();
+        self.codec = TextCodec::from_locale(
+            req.env_value("CLIENT_LOCALE")
+                .or_else(|| req.env_value("DB_LOCALE")),
+        );
+        if let Some(db) = &req.database {
+            // An explicit-database connection: open it now; SQ_DBOPEN will be refused.
+            match self.shared.engine.open_session(db, &req.user) {
+                Ok(s) => {
+                    *lock(&self.info.database) = s.database().to_owned();
+                    self.db = Some(s);
+                    self.explicit_db = true;
+                }
+                Err(e) => {
+                    return reject(
+                        e.sqlcode,
+                        db.clone(),
+                        format!("Database ({db}) not found or no system permission."),
+                    );
+                }
+            }
+        }
+        LoginResponse::Accepted(ServerIdentity {
+            version: settings.internal_version.clone(),
+            serial: "RDS#R000000".into(),
+            app_id: "sqli".into(),
+            cap1: CAP1_ENHANCED,
+            cap2: 0,
+            cap3: 0,
+        })
+    }
+
+    // ---------------------------------------------------------------- request loop
+
+    fn serve(&mut self) {
+        loop {
+            if self.shared.shutting_down.load(Ordering::Relaxed) {
+                return;
+            }
+            let scan = scan_request(self.transport.input.available(), self.scan_from);
+            match scan {
+                Scan::Complete(len) => {
+                    self.scan_from = 0;
+                    let request = self.transport.input.available()[..len].to_vec();
+                    self.transport.input.consume(len);
+                    let flow = self.process(&request);
+                    if matches!(flow, Flow::Close) {
+                        self.flush();
+                        return;
+                    }
+                    let delayed = self.shared.faults.delay().is_some();
+                    if (delayed || self.out.len() >= FLUSH_AT) && !self.flush() {
+                        return;
+                    }
+                }
+                Scan::Incomplete(at) => {
+                    self.scan_from = at;
+                    if !self.flush() || !self.transport.input.fill() {
+                        return;
+                    }
+                }
+                Scan::Invalid => {
+                    // The stream cannot be resynchronised: report, then hang up.
+                    encode_error(&mut self.out, &server_error(&sql_error(-408)));
+                    self.out.put_i16(tags::SQ_EOT);
+                    self.reply_done();
+                    self.flush();
+                    return;
+                }
+            }
+        }
+    }
+
+    fn process(&mut self, request: &[u8]) -> Flow {
+        let info = Arc::clone(&self.info);
+        info.requests.fetch_add(1, Ordering::Relaxed);
+        match info.cut_after.load(Ordering::SeqCst) {
+            0 => return Flow::Close,
+            n if n > 0 => {
+                info.cut_after.fetch_sub(1, Ordering::SeqCst);
+            }
+            _ => {}
+        }
+        self.intake = None;
+        let mut rest = request;
+        let mut failed = false;
+        while !rest.is_empty() {
+            let Ok((msg, n)) = ClientMessage::decode(rest) else {
+                break;
+            };
+            rest = &rest[n..];
+            info.messages.fetch_add(1, Ordering::Relaxed);
+            match msg {
+                ClientMessage::Exit => {
+                    if let Some(mut db) = self.db.take() {
+                        db.close();
+                    }
+                    self.out.put_i16(tags::SQ_EXIT);
+                    self.reply_done();
+                    return Flow::Close;
+                }
+                ClientMessage::Eot => break,
+                _ if failed => {}
+                msg => {
+                    if let Err(e) = self.handle(msg) {
+                        encode_error(&mut self.out, &server_error(&e));
+                        failed = true;
+                    }
+                }
+            }
+        }
+        self.intake = None;
+        self.out.put_i16(tags::SQ_EOT);
+        self.reply_done();
+        let in_tx = self.db.as_ref().is_some_and(|d| d.in_transaction());
+        info.in_transaction.store(in_tx, Ordering::Relaxed);
+        Flow::Continue
+    }
+
+    fn db(&mut self) -> Result<&mut DbSession, SqlError> {
+        self.db.as_mut().ok_or_else(|| sql_error(-349))
+    }
+
+    fn stmt(&mut self) -> Result<&mut Stmt, SqlError> {
+        self.stmts
+            .get_mut(self.current)
+            .and_then(Option::as_mut)
+            .ok_or_else(|| sql_error(-258))
+    }
+
+    /// A statement whose open scroll cursor would be disturbed by a new statement.
+    fn guard_scroll(&mut self) -> Result<(), SqlError> {
+        let stmt = self.stmt()?;
+        if let Some(c) = stmt.cursor.as_mut()
+            && c.scroll
+            && !c.dead
+        {
+            c.dead = true;
+            return Err(sql_error(-285));
+        }
+        Ok(())
+    }
+
+    fn handle(&mut self, msg: ClientMessage<'_>) -> Result<(), SqlError> {
+        match msg {
+            ClientMessage::StatementId(id) => {
+                self.current = usize::try_from(id).unwrap_or(usize::MAX);
+                Ok(())
+            }
+            ClientMessage::Prepare { sql, .. } => self.prepare(sql),
+            ClientMessage::NDescribe => {
+                let id = self.current;
+                let d = match self.stmts.get(id).and_then(Option::as_ref) {
+                    Some(s) => values::describe(&s.prepared, i16::try_from(id).unwrap_or(0)),
+                    None => Describe::default(),
+                };
+                d.encode(&mut self.out);
+                Ok(())
+            }
+            ClientMessage::WantDone => {
+                encode_done(&mut self.out, &Done::default());
+                self.put_cost();
+                Ok(())
+            }
+            ClientMessage::CursorName(_) => {
+                self.stmt()?;
+                Ok(())
+            }
+            ClientMessage::Scroll => {
+                self.stmt()?.scroll_requested = true;
+                Ok(())
+            }
+            ClientMessage::Open => self.open(),
+            ClientMessage::NFetch { buffer_size } => self.nfetch(buffer_size),
+            ClientMessage::SFetch {
+                scroll_type,
+                target,
+                ..
+            } => self.sfetch(scroll_type, target),
+            ClientMessage::Execute => self.execute(),
+            ClientMessage::Close => match self.stmts.get_mut(self.current).and_then(Option::as_mut)
+            {
+                Some(s) => {
+                    s.cursor = None;
+                    s.scroll_requested = false;
+                    Ok(())
+                }
+                None => Err(sql_error(-267)),
+            },
+            ClientMessage::Release => {
+                if let Some(slot) = self.stmts.get_mut(self.current) {
+                    *slot = None;
+                }
+                while matches!(self.stmts.last(), Some(None)) {
+                    self.stmts.pop();
+                }
+                Ok(())
+            }
+            ClientMessage::Bind(params) => self.bind(&params),
+            ClientMessage::BlobBind { .. } => {
+                let stmt_index = self.current;
+                let targets = self.stmt()?.pending_blobs.clone();
+                self.intake = Some(BlobIntake {
+                    stmt: stmt_index,
+                    targets,
+                    index: 0,
+                    acc: Vec::new(),
+                });
+                Ok(())
+            }
+            ClientMessage::Blob(chunk) => self.blob_chunk(chunk),
+            ClientMessage::FetchBlob(descriptor) => self.fetch_blob(descriptor),
+            ClientMessage::Begin => {
+                let db = self.db()?;
+                if db.mode() == DbMode::Unlogged {
+                    return Err(sql_error(-201));
+                }
+                db.begin()
+            }
+            ClientMessage::Commit => self.db()?.commit(),
+            ClientMessage::Rollback { .. } => self.db()?.rollback(),
+            ClientMessage::DbOpen { name, .. } => self.dbopen(name),
+            ClientMessage::Protocols(_) => {
+                self.out.put_i16(tags::SQ_PROTOCOLS);
+                self.out.put_pstr(&SERVER_PROTOCOLS);
+                Ok(())
+            }
+            ClientMessage::Info { .. } => Ok(()),
+            ClientMessage::GetRoutine { signature, .. } => Err(SqlError {
+                near: latin1_to_string(signature),
+                ..sql_error(-674)
+            }),
+            ClientMessage::ExecRoutine { .. } => Err(sql_error(-674)),
+            ClientMessage::Eot | ClientMessage::Exit => Ok(()),
+        }
+    }
+
+    fn put_cost(&mut self) {
+        self.out.put_i16(tags::SQ_COST);
+        self.out.put_i32(1);
+        self.out.put_i32(1);
+    }
+
+    fn dbopen(&mut self, name: &[u8]) -> Result<(), SqlError> {
+        if self.explicit_db {
+            return Err(sql_error(-759));
+        }
+        let name = latin1_to_string(name);
+        let name = name.split('@').next().unwrap_or_default().trim().to_owned();
+        if let Some(mut old) = self.db.take() {
+            self.stmts.clear();
+            old.close();
+            lock(&self.info.database).clear();
+        }
+        let session = self.shared.engine.open_session(&name, &self.user)?;
+        let warnings = match session.mode() {
+            DbMode::Unlogged => 0,
+            DbMode::Logged => 0x01,
+            DbMode::Ansi => 0x03,
+        };
+        *lock(&self.info.database) = session.database().to_owned();
+        self.db = Some(session);
+        encode_done(
+            &mut self.out,
+            &Done {
+                warnings,
+                ..Done::default()
+            },
+        );
+        Ok(())
+    }
+
+    fn prepare(&mut self, sql: &[u8]) -> Result<(), SqlError> {
+        let text = self.codec.decode(sql);
+        let prepared = self.db()?.prepare(&text)?;
+        let slot = match self.stmts.iter().position(Option::is_none) {
+            Some(i) => i,
+            None => {
+                self.stmts.push(None);
+                self.stmts.len() - 1
+            }
+        };
+        self.stmts[slot] = Some(Stmt {
+            prepared,
+            params: Vec::new(),
+            pending_blobs: Vec::new(),
+            scroll_requested: false,
+            cursor: None,
+        });
+        self.current = slot;
+        Ok(())
+    }
+
+    fn bind(&mut self, params: &[BindParam<'_>]) -> Result<(), SqlError> {
+        self.guard_scroll()?;
+        let codec = self.codec;
+        let mut values = Vec::with_capacity(params.len());
+        let mut pending = Vec::new();
+        for (i, p) in params.iter().enumerate() {
+            match values::bind_param(p, codec)? {
+                Bound::Value(v) => values.push(v),
+                Bound::PendingBlob { text } => {
+                    pending.push((i, text));
+                    values.push(Param::Null);
+                }
+            }
+        }
+        let stmt = self.stmt()?;
+        stmt.params = values;
+        stmt.pending_blobs = pending;
+        Ok(())
+    }
+
+    fn blob_chunk(&mut self, chunk: &[u8]) -> Result<(), SqlError> {
+        let codec = self.codec;
+        let Some(intake) = self.intake.as_mut() else {
+            return Err(sql_error(-408));
+        };
+        if !chunk.is_empty() {
+            intake.acc.extend_from_slice(chunk);
+            return Ok(());
+        }
+        let value = std::mem::take(&mut intake.acc);
+        let target = intake.targets.get(intake.index).copied();
+        intake.index += 1;
+        let stmt_index = intake.stmt;
+        if let Some((param, text)) = target
+            && let Some(Some(stmt)) = self.stmts.get_mut(stmt_index)
+            && let Some(slot) = stmt.params.get_mut(param)
+        {
+            *slot = if text {
+                Param::Text(codec.decode(&value))
+            } else {
+                Param::Bytes(value)
+            };
+        }
+        Ok(())
+    }
+
+    fn open(&mut self) -> Result<(), SqlError> {
+        self.guard_scroll()?;
+        self.generation = self.generation.wrapping_add(1);
+        let generation = self.generation;
+        let codec = self.codec;
+        let db = self.db.as_mut().ok_or_else(|| sql_error(-349))?;
+        let stmt = self
+            .stmts
+            .get_mut(self.current)
+            .and_then(Option::as_mut)
+            .ok_or_else(|| sql_error(-258))?;
+        stmt.cursor = None;
+        let scroll = std::mem::take(&mut stmt.scroll_requested);
+        let mut cursor = run_query(db, &stmt.prepared, &stmt.params, codec, generation)?;
+        cursor.scroll = scroll;
+        stmt.cursor = Some(cursor);
+        Ok(())
+    }
+
+    fn nfetch(&mut self, buffer_size: i32) -> Result<(), SqlError> {
+        let budget = usize::try_from(buffer_size).unwrap_or(0).max(1);
+        let id = self.current;
+        let stmt = self
+            .stmts
+            .get_mut(id)
+            .and_then(Option::as_mut)
+            .ok_or_else(|| sql_error(-258))?;
+        let cursor = stmt.cursor.as_mut().ok_or_else(|| sql_error(-400))?;
+        if cursor.dead {
+            return Err(sql_error(-267));
+        }
+        let n = cursor.rows();
+        let start = cursor.next;
+        let mut end = start;
+        let mut used = 0usize;
+        while end < n {
+            let size = cursor.offsets[end + 1] - cursor.offsets[end] - 8;
+            if end > start && used + size > budget {
+                break;
+            }
+            used += size;
+            end += 1;
+        }
+        cursor.next = end;
+        let from = cursor.offsets[start];
+        let to = cursor.offsets[end];
+        self.out.extend_from_slice(&cursor.data[from..to]);
+        if end == n {
+            let rows = i32::try_from(n).unwrap_or(i32::MAX);
+            encode_done(
+                &mut self.out,
+                &Done {
+                    rows,
+                    ..Done::default()
+                },
+            );
+            self.put_cost();
+        }
+        Ok(())
+    }
+
+    fn sfetch(&mut self, scroll_type: i16, target: i32) -> Result<(), SqlError> {
+        let id = self.current;
+        let stmt = self
+            .stmts
+            .get_mut(id)
+            .and_then(Option::as_mut)
+            .ok_or_else(|| sql_error(-258))?;
+        let cursor = stmt.cursor.as_mut().ok_or_else(|| sql_error(-400))?;
+        if cursor.dead {
+            return Err(sql_error(-267));
+        }
+        let n = i64::try_from(cursor.rows()).unwrap_or(i64::MAX);
+        let cur = i64::try_from(cursor.current).unwrap_or(0);
+        let target = i64::from(target);
+        let want = match scroll_type {
+            scroll::NEXT => cur + 1,
+            scroll::PRIOR => cur - 1,
+            scroll::FIRST => 1,
+            scroll::LAST => n,
+            scroll::CURRENT => cur,
+            scroll::ABSOLUTE if target < 0 => n + 1 + target,
+            scroll::ABSOLUTE => target,
+            scroll::RELATIVE => cur + target,
+            _ => return Err(sql_error(-408)),
+        };
+        if want >= 1 && want <= n {
+            let idx = usize::try_from(want - 1).unwrap_or(0);
+            cursor.current = idx + 1;
+            let bytes = cursor.tuple(idx).to_vec();
+            self.out.extend_from_slice(&bytes);
+            self.out.put_i16(tags::SQ_TUPID);
+            self.out.put_i32(i32::try_from(want).unwrap_or(i32::MAX));
+        } else {
+            cursor.current = if want < 1 {
+                0
+            } else {
+                usize::try_from(n + 1).unwrap_or(usize::MAX)
+            };
+            encode_done(
+                &mut self.out,
+                &Done {
+                    rows: i32::try_from(n).unwrap_or(i32::MAX),
+                    ..Done::default()
+                },
+            );
+        }
+        Ok(())
+    }
+
+    fn execute(&mut self) -> Result<(), SqlError> {
+        self.guard_scroll()?;
+        let db = self.db.as_mut().ok_or_else(|| sql_error(-349))?;
+        let stmt = self
+            .stmts
+            .get_mut(self.current)
+            .and_then(Option::as_mut)
+            .ok_or_else(|| sql_error(-258))?;
+        if stmt.prepared.is_query && stmt.prepared.statement_type == tags::stmt::SELECT {
+            // A SELECT must be opened as a cursor, as a real server insists.
+            return Err(sql_error(-260));
+        }
+        let r = db.execute(&stmt.prepared, &stmt.params)?;
+        if let Some(s8) = r.serial8 {
+            self.out.put_i16(tags::SQ_INSERTDONE);
+            super::packed::encode_int8(Some(s8), &mut self.out);
+            self.out.put_i64(s8);
+        }
+        encode_done(
+            &mut self.out,
+            &Done {
+                warnings: 0,
+                rows: i32::try_from(r.rows).unwrap_or(i32::MAX),
+                rowid: 0,
+                serial: r.serial,
+            },
+        );
+        self.put_cost();
+        Ok(())
+    }
+
+    fn fetch_blob(&mut self, descriptor: &[u8]) -> Result<(), SqlError> {
+        let (generation, index) = values::blob_locator(descriptor).ok_or_else(|| sql_error(-451))?;
+        let value = self
+            .stmts
+            .iter()
+            .flatten()
+            .filter_map(|s| s.cursor.as_ref())
+            .find(|c| c.blobs.generation == generation)
+            .and_then(|c| c.blobs.values.get(index))
+            .ok_or_else(|| sql_error(-451))?;
+        for chunk in value.chunks(BLOB_CHUNK) {
+            self.out.put_i16(tags::SQ_BLOB);
+            self.out.put_pstr(chunk);
+        }
+        self.out.put_i16(tags::SQ_BLOB);
+        self.out.put_i16(0);
+        Ok(())
+    }
+}
+
+fn server_error(e: &SqlError) -> ServerError {
+    ServerError {
+        sqlcode: e.sqlcode,
+        isam: e.isam,
+        offset: e.offset,
+        near: e.near.clone(),
+    }
+}
+
+fn run_query(
+    db: &mut DbSession,
+    prepared: &Prepared,
+    params: &[Param],
+    codec: TextCodec,
+    generation: u32,
+) -> Result<Cursor, SqlError> {
+    let rows = if prepared.is_query {
+        db.query(prepared, params)?
+    } else {
+        db.execute(prepared, params)?;
+        Vec::new()
+    };
+    let enc = RowEncoder::new(prepared, codec);
+    let mut cursor = Cursor {
+        scroll: false,
+        data: Vec::with_capacity(rows.len() * (16 + 8 * enc.column_count())),
+        offsets: Vec::with_capacity(rows.len() + 1),
+        next: 0,
+        current: 0,
+        dead: false,
+        blobs: BlobStore {
+            generation,
+            values: Vec::new(),
+        },
+    };
+    cursor.offsets.push(0);
+    for row in &rows {
+        let at = begin_tuple(&mut cursor.data);
+        enc.encode_row(row, &mut cursor.data, &mut cursor.blobs)?;
+        finish_tuple(&mut cursor.data, at);
+        cursor.offsets.push(cursor.data.len());
+    }
+    Ok(cursor)
+}
+
