@@ -11,7 +11,7 @@ import logging
 import threading
 import weakref
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, Self
 
 from . import _native
 from .exceptions import InterfaceError, NotSupportedError, ProgrammingError
@@ -20,6 +20,8 @@ from .rows import resolve_row_class
 log = logging.getLogger("informix_db")
 
 _TX_BEGIN, _TX_COMMIT, _TX_ROLLBACK = 34, 35, 36
+# SQ_SFETCH scroll types.
+_SCROLL_LAST, _SCROLL_ABSOLUTE = 4, 6
 
 
 class Connection:
@@ -119,7 +121,7 @@ class Connection:
         self._check_open()
         self._native.ping()
 
-    def __enter__(self) -> Connection:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *_exc: object) -> None:
@@ -167,10 +169,22 @@ class Cursor:
         self._discard()
         if not isinstance(operation, str):
             raise ProgrammingError("operation must be a str")
-        result = self.connection._native.execute(operation, parameters)
+        if self._scrollable:
+            result = self.connection._native.execute(operation, parameters, True)
+        else:
+            result = self.connection._native.execute(operation, parameters)
         self._result = result
         self.lastrowid = None
-        if result.is_query:
+        if result.is_query and self._scrollable:
+            self.description = result.description
+            names = tuple(d[0] for d in self.description or ())
+            factory = self.connection.row_factory
+            self._maker = resolve_row_class(factory, names) if factory is not None else None
+            self._exhausted = False
+            self._pos = 0
+            self._rownumber = 0
+            self.rowcount = -1
+        elif result.is_query:
             self.description = result.description
             names = tuple(d[0] for d in self.description or ())
             factory = self.connection.row_factory
@@ -234,8 +248,32 @@ class Cursor:
             self._pos = 0
         return True
 
+    def _sfetch(self, scroll_type: int, target: int) -> Any:
+        """One row of the server-side scroll cursor; None past either end."""
+        got = self._result.scroll_fetch(scroll_type, target)
+        if got is None:
+            if scroll_type == _SCROLL_ABSOLUTE:
+                self._pos = 0 if target < 1 else target
+            return None
+        row, position = got
+        self._pos = position
+        self._rownumber = position
+        return self._maker(row) if self._maker is not None else row
+
+    def _scroll_count(self) -> int:
+        if self.rowcount < 0:
+            keep = self._pos
+            if self._sfetch(_SCROLL_LAST, 0) is None:
+                self.rowcount = 0
+            else:
+                self.rowcount = self._pos
+            self._pos = keep
+        return self.rowcount
+
     def fetchone(self) -> Any:
         self._check_result()
+        if self._scrollable:
+            return self._sfetch(_SCROLL_ABSOLUTE, self._pos + 1)
         if self._pos >= len(self._rows) and not self._fill_until_rows():
             return None
         row = self._rows[self._pos]
@@ -252,6 +290,11 @@ class Cursor:
     def fetchmany(self, size: int | None = None) -> list[Any]:
         self._check_result()
         n = self.arraysize if size is None else size
+        if self._scrollable:
+            rows = []
+            while len(rows) < n and (row := self.fetchone()) is not None:
+                rows.append(row)
+            return rows
         out: list[Any] = []
         while len(out) < n:
             if self._pos >= len(self._rows) and not self._fill_until_rows():
@@ -264,6 +307,11 @@ class Cursor:
 
     def fetchall(self) -> list[Any]:
         self._check_result()
+        if self._scrollable:
+            rows = []
+            while (row := self.fetchone()) is not None:
+                rows.append(row)
+            return rows
         out = self._rows[self._pos:]
         self._pos = len(self._rows)
         if not self._exhausted and self._result is not None:
@@ -311,6 +359,16 @@ class Cursor:
         self.rowcount = len(self._rows)
 
     def scroll(self, value: int, mode: str = "relative") -> None:
+        if self._scrollable:
+            self._check_result()
+            target = self._pos + value if mode == "relative" else value
+            if mode not in ("relative", "absolute"):
+                raise ProgrammingError(f"scroll mode must be 'relative' or 'absolute', not {mode!r}")
+            if not 0 <= target <= self._scroll_count():
+                raise IndexError("scroll target out of range")
+            self._pos = target
+            self._rownumber = target
+            return
         self._keep_everything()
         if mode == "relative":
             target = self._pos + value
@@ -324,21 +382,41 @@ class Cursor:
         self._rownumber = target
 
     def fetch_first(self) -> Any:
+        if self._scrollable:
+            self._check_result()
+            return self._sfetch(_SCROLL_ABSOLUTE, 1)
         return self._fetch_at(0)
 
     def fetch_last(self) -> Any:
+        if self._scrollable:
+            self._check_result()
+            row = self._sfetch(_SCROLL_LAST, 0)
+            if row is not None:
+                self.rowcount = self._pos
+            return row
         self._keep_everything()
         return self._fetch_at(len(self._rows) - 1)
 
     def fetch_prior(self) -> Any:
+        if self._scrollable:
+            self._check_result()
+            return self._sfetch(_SCROLL_ABSOLUTE, self._pos - 1)
         self._keep_everything()
         return self._fetch_at(self._pos - 2)
 
     def fetch_absolute(self, n: int) -> Any:
+        if self._scrollable:
+            self._check_result()
+            if n < 0:
+                n = self._scroll_count() + 1 + n
+            return self._sfetch(_SCROLL_ABSOLUTE, n)
         self._keep_everything()
         return self._fetch_at(n - 1 if n > 0 else len(self._rows) + n)
 
     def fetch_relative(self, n: int) -> Any:
+        if self._scrollable:
+            self._check_result()
+            return self._sfetch(_SCROLL_ABSOLUTE, self._pos + n)
         self._keep_everything()
         return self._fetch_at(self._pos - 1 + n)
 
@@ -376,7 +454,7 @@ class Cursor:
     def closed(self) -> bool:
         return self._closed
 
-    def __enter__(self) -> Cursor:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *_exc: object) -> None:

@@ -29,12 +29,19 @@ use crate::wire::Wire;
 pub struct Columns {
     pub descriptors: Vec<ColumnDescriptor>,
     pub kinds: Vec<ColumnKind>,
+    /// BYTE/TEXT columns need their contents fetched while the cursor is open.
+    pub has_blobs: bool,
 }
 
 impl Columns {
     fn new(descriptors: Vec<ColumnDescriptor>) -> Arc<Columns> {
-        let kinds = descriptors.iter().map(ColumnKind::of).collect();
-        Arc::new(Columns { descriptors, kinds })
+        let kinds: Vec<ColumnKind> = descriptors.iter().map(ColumnKind::of).collect();
+        let has_blobs = kinds.iter().any(|k| matches!(k, ColumnKind::Blob { .. }));
+        Arc::new(Columns {
+            descriptors,
+            kinds,
+            has_blobs,
+        })
     }
 }
 
@@ -44,6 +51,8 @@ pub struct RowBatch {
     pub data: Vec<u8>,
     /// (offset, length) of each row's payload in `data`.
     pub rows: Vec<(usize, usize)>,
+    /// Contents of the non-NULL BYTE/TEXT cells, in row-major column order.
+    pub blobs: Vec<Vec<u8>>,
 }
 
 impl RowBatch {
@@ -105,6 +114,11 @@ pub struct Execution {
 #[derive(Debug)]
 struct StreamState {
     statement_id: i16,
+    columns: Arc<Columns>,
+    /// A scroll cursor: rows are fetched by position, never drained in the background.
+    scroll: bool,
+    /// Another statement needed the wire and closed this scroll cursor.
+    closed_by_other: bool,
     batches: VecDeque<RowBatch>,
     /// The cursor is open on the server and must be closed.
     server_open: bool,
@@ -402,7 +416,21 @@ impl Connection {
         };
         let sql = rewritten.as_deref().unwrap_or(sql);
         let conn = self.clone();
-        self.with_session(|s, shared| s.execute(shared, &conn, sql, params, true))
+        self.with_session(|s, shared| s.execute(shared, &conn, sql, params, true, false))
+    }
+
+    /// Opens a server-side scroll cursor; rows are fetched one at a time with
+    /// [`ResultStream::scroll_fetch`]. Running another statement on this connection
+    /// closes it (one open cursor per session).
+    pub fn execute_scroll(&self, sql: &str, params: &[Param]) -> Result<Execution> {
+        let rewritten = if params.is_empty() {
+            None
+        } else {
+            rewrite_numeric_placeholders(sql)
+        };
+        let sql = rewritten.as_deref().unwrap_or(sql);
+        let conn = self.clone();
+        self.with_session(|s, shared| s.execute(shared, &conn, sql, params, true, true))
     }
 
     /// Runs one statement with many parameter rows, pipelined: all rows are written
@@ -455,6 +483,7 @@ impl Connection {
                 &conn,
                 "SELECT 1 FROM systables WHERE tabid = 1",
                 &[],
+                false,
                 false,
             )?;
             if let Some(stream) = exec.stream {
@@ -519,11 +548,14 @@ impl Session {
         let mut written = 0;
         if let Some(active) = self.active.take() {
             let mut st = active.lock();
-            if st.server_open && !st.exhausted {
+            if st.scroll && st.server_open {
+                st.closed_by_other = true;
+            } else if st.server_open && !st.exhausted {
                 // Another statement needs the wire: keep the rest of these rows for their reader.
                 while !st.exhausted {
                     let id = st.statement_id;
-                    let batch = self.fetch_batch(id)?;
+                    let columns = st.columns.clone();
+                    let batch = self.fetch_batch(id, &columns)?;
                     if batch.is_empty() {
                         st.exhausted = true;
                     } else {
@@ -577,7 +609,7 @@ impl Session {
         reply.into_result()
     }
 
-    fn fetch_batch(&mut self, id: i16) -> Result<RowBatch> {
+    fn fetch_batch(&mut self, id: i16, columns: &Columns) -> Result<RowBatch> {
         write_stmt(
             &mut self.wire.out,
             id,
@@ -594,7 +626,44 @@ impl Session {
             }
         })?;
         reply.into_result()?;
+        self.fetch_blobs(id, columns, &mut batch)?;
         Ok(batch)
+    }
+
+    /// Fetches the BYTE/TEXT contents a batch refers to, in one flight, while the
+    /// cursor is still open (the descriptors die with it).
+    fn fetch_blobs(&mut self, id: i16, columns: &Columns, batch: &mut RowBatch) -> Result<()> {
+        if !columns.has_blobs || batch.is_empty() {
+            return Ok(());
+        }
+        let mut wanted = 0usize;
+        for i in 0..batch.len() {
+            let mut cells = informix_protocol::row::CellReader::new(batch.row(i));
+            for kind in &columns.kinds {
+                if let informix_protocol::row::Cell::BlobDescriptor { descriptor, .. } =
+                    cells.next(*kind)?
+                {
+                    write_stmt(&mut self.wire.out, id, ClientMessage::FetchBlob(descriptor));
+                    wanted += 1;
+                }
+            }
+        }
+        if wanted == 0 {
+            return Ok(());
+        }
+        self.wire.flush()?;
+        for _ in 0..wanted {
+            let mut content = Vec::new();
+            let mut reply = Reply::default();
+            read_reply(&mut self.wire, &mut reply, |m| {
+                if let ServerMessage::Blob(chunk) = m {
+                    content.extend_from_slice(chunk);
+                }
+            })?;
+            reply.into_result()?;
+            batch.blobs.push(content);
+        }
+        Ok(())
     }
 
     fn prepare(&mut self, sql: &str, param_count: usize) -> Result<Arc<CachedStatement>> {
@@ -651,6 +720,7 @@ impl Session {
         sql: &str,
         params: &[Param],
         may_begin: bool,
+        scroll: bool,
     ) -> Result<Execution> {
         let prelude = self.prelude(shared)?;
         if prelude > 0 {
@@ -673,7 +743,15 @@ impl Session {
         }
         let id = stmt.id;
         let autocommit_ansi = self.ansi && shared.autocommit.load(Ordering::Acquire);
-        let result = if stmt.is_query {
+        if scroll && !stmt.is_query {
+            self.wire.out.clear();
+            return Err(Error::programming(
+                "a scrollable cursor needs a statement that returns rows",
+            ));
+        }
+        let result = if stmt.is_query && scroll {
+            self.open_scroll(shared, conn, &stmt, &bind, begin)?
+        } else if stmt.is_query {
             if !bind.is_empty() {
                 ClientMessage::StatementId(id).encode(&mut self.wire.out);
                 self.wire.out.extend_from_slice(&bind);
@@ -712,12 +790,19 @@ impl Session {
                     return Err(Error::server(&e));
                 }
             }
+            let columns = stmt
+                .columns
+                .clone()
+                .unwrap_or_else(|| Columns::new(Vec::new()));
             let mut state = StreamState {
                 statement_id: id,
+                columns: columns.clone(),
                 batches: VecDeque::new(),
                 server_open: true,
                 exhausted: false,
                 rowcount: -1,
+                scroll: false,
+                closed_by_other: false,
             };
             let mut first_error = None;
             for _ in 0..2 {
@@ -746,6 +831,9 @@ impl Session {
                 self.round_trip_one().ok();
                 return Err(Error::server(&e));
             }
+            for batch in state.batches.iter_mut() {
+                self.fetch_blobs(id, &columns, batch)?;
+            }
             let rowcount = state.rowcount;
             let state = Arc::new(Mutex::new(state));
             self.active = Some(state.clone());
@@ -760,10 +848,7 @@ impl Session {
                 stream: Some(ResultStream {
                     conn: conn.clone(),
                     state,
-                    columns: stmt
-                        .columns
-                        .clone()
-                        .unwrap_or_else(|| Columns::new(Vec::new())),
+                    columns,
                 }),
             }
         } else {
@@ -818,6 +903,73 @@ impl Session {
             }
         };
         Ok(result)
+    }
+
+    /// `CURNAME SCROLL OPEN`: the cursor stays open on the server, nothing is fetched yet.
+    fn open_scroll(
+        &mut self,
+        shared: &Shared,
+        conn: &Connection,
+        stmt: &CachedStatement,
+        bind: &[u8],
+        begin: bool,
+    ) -> Result<Execution> {
+        let id = stmt.id;
+        if !bind.is_empty() {
+            ClientMessage::StatementId(id).encode(&mut self.wire.out);
+            self.wire.out.extend_from_slice(bind);
+            ClientMessage::Eot.encode(&mut self.wire.out);
+        }
+        let name = self.next_cursor_name();
+        ClientMessage::StatementId(id).encode(&mut self.wire.out);
+        ClientMessage::CursorName(name.as_bytes()).encode(&mut self.wire.out);
+        ClientMessage::Scroll.encode(&mut self.wire.out);
+        ClientMessage::Open.encode(&mut self.wire.out);
+        ClientMessage::Eot.encode(&mut self.wire.out);
+        self.wire.flush()?;
+        self.read_begin_reply(shared, begin)?;
+        let mut first_error = None;
+        for _ in 0..if bind.is_empty() { 1 } else { 2 } {
+            let mut reply = Reply::default();
+            read_reply(&mut self.wire, &mut reply, |_| {})?;
+            if let Some(e) = reply.error {
+                first_error.get_or_insert(e);
+            }
+        }
+        if let Some(e) = first_error {
+            write_stmt(&mut self.wire.out, id, ClientMessage::Close);
+            self.round_trip_one().ok();
+            return Err(Error::server(&e));
+        }
+        let columns = stmt
+            .columns
+            .clone()
+            .unwrap_or_else(|| Columns::new(Vec::new()));
+        let state = Arc::new(Mutex::new(StreamState {
+            statement_id: id,
+            columns: columns.clone(),
+            scroll: true,
+            closed_by_other: false,
+            batches: VecDeque::new(),
+            server_open: true,
+            exhausted: false,
+            rowcount: -1,
+        }));
+        self.active = Some(state.clone());
+        Ok(Execution {
+            summary: ExecSummary {
+                statement_type: stmt.statement_type,
+                rowcount: -1,
+                serial: 0,
+                serial8: None,
+            },
+            columns: Some(columns.clone()),
+            stream: Some(ResultStream {
+                conn: conn.clone(),
+                state,
+                columns,
+            }),
+        })
     }
 
     /// Reads the reply to an implicit BEGIN sent in the same flight as a statement.
@@ -1007,6 +1159,11 @@ impl ResultStream {
     pub fn next_batch(&self) -> Result<Option<RowBatch>> {
         {
             let mut st = self.state.lock();
+            if st.scroll {
+                return Err(Error::programming(
+                    "fetch rows of a scroll cursor by position",
+                ));
+            }
             if let Some(b) = st.batches.pop_front() {
                 return Ok(Some(b));
             }
@@ -1022,12 +1179,61 @@ impl ResultStream {
             if st.exhausted || !st.server_open {
                 return Ok(None);
             }
-            let batch = s.fetch_batch(st.statement_id)?;
+            let columns = st.columns.clone();
+            let batch = s.fetch_batch(st.statement_id, &columns)?;
             if batch.is_empty() {
                 st.exhausted = true;
                 return Ok(None);
             }
             Ok(Some(batch))
+        })
+    }
+
+    /// Fetches one row of a scroll cursor by position (`SQ_SFETCH`): scroll type 4 is
+    /// LAST, 6 ABSOLUTE (1-based `target`). Returns the row and its 1-based position, or
+    /// None past either end.
+    pub fn scroll_fetch(&self, scroll_type: i16, target: i32) -> Result<Option<(RowBatch, i32)>> {
+        self.conn.with_session(|s, _| {
+            let st = self.state.lock();
+            if !st.scroll {
+                return Err(Error::programming("not a scrollable cursor"));
+            }
+            if st.closed_by_other {
+                return Err(Error::programming(
+                    "the scroll cursor was closed because another statement ran on its connection",
+                ));
+            }
+            if !st.server_open {
+                return Err(Error::interface("cursor is closed"));
+            }
+            let id = st.statement_id;
+            let columns = st.columns.clone();
+            drop(st);
+            write_stmt(
+                &mut s.wire.out,
+                id,
+                ClientMessage::SFetch {
+                    scroll_type,
+                    target,
+                    buffer_size: s.fetch_buffer,
+                },
+            );
+            s.wire.flush()?;
+            let mut batch = RowBatch::default();
+            let mut position = None;
+            let mut reply = Reply::default();
+            read_reply(&mut s.wire, &mut reply, |m| match m {
+                ServerMessage::Tuple { payload, .. } => batch.push(payload),
+                ServerMessage::TupId(n) => position = Some(n),
+                _ => {}
+            })?;
+            reply.into_result()?;
+            if batch.is_empty() {
+                return Ok(None);
+            }
+            s.fetch_blobs(id, &columns, &mut batch)?;
+            let pos = position.unwrap_or(if scroll_type == 6 { target } else { -1 });
+            Ok(Some((batch, pos)))
         })
     }
 

@@ -215,6 +215,7 @@ pub fn append_rows(
     codec: TextCodec,
     out: &Bound<'_, PyList>,
 ) -> PyResult<()> {
+    let mut blobs = batch.blobs.iter();
     for i in 0..batch.len() {
         let mut reader = CellReader::new(batch.row(i));
         let mut err = None;
@@ -222,6 +223,18 @@ pub fn append_rows(
             cols.kinds
                 .iter()
                 .map(|kind| match reader.next(*kind).map_err(|e| e.to_string()) {
+                    Ok(Cell::BlobDescriptor { text, .. }) => match blobs.next() {
+                        Some(content) if text => {
+                            PyString::new(py, &codec.decode(content)).into_any()
+                        }
+                        Some(content) => PyBytes::new(py, content).into_any(),
+                        None => {
+                            err.get_or_insert_with(|| {
+                                client(py, ErrorKind::Internal, "BYTE/TEXT value was not fetched")
+                            });
+                            py.None().into_bound(py)
+                        }
+                    },
                     Ok(cell) => cell_to_py(py, cell, *kind, codec).unwrap_or_else(|e| {
                         err.get_or_insert(e);
                         py.None().into_bound(py)

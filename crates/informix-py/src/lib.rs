@@ -108,19 +108,26 @@ struct NativeConnection {
 #[pymethods]
 impl NativeConnection {
     /// Runs a statement; returns a result handle (rows or a summary).
-    #[pyo3(signature = (sql, params=None))]
+    #[pyo3(signature = (sql, params=None, scroll=false))]
     fn execute(
         &self,
         py: Python<'_>,
         sql: &str,
         params: Option<&Bound<'_, PyAny>>,
+        scroll: bool,
     ) -> PyResult<NativeResult> {
         let params = match params {
             Some(p) if !p.is_none() => convert::params_from_py(p, self.codec)?,
             _ => Vec::new(),
         };
         let exec = py
-            .detach(|| self.conn.execute(sql, &params))
+            .detach(|| {
+                if scroll {
+                    self.conn.execute_scroll(sql, &params)
+                } else {
+                    self.conn.execute(sql, &params)
+                }
+            })
             .map_err(|e| to_py(py, &e))?;
         NativeResult::new(py, exec, self.codec)
     }
@@ -239,7 +246,8 @@ struct NativeResult {
     #[pyo3(get)]
     description: Option<Py<PyList>>,
     columns: Option<Arc<Columns>>,
-    stream: Mutex<Option<ResultStream>>,
+    /// Shared so the lock is held only to clone the handle, never across a network wait.
+    stream: Mutex<Option<Arc<ResultStream>>>,
     codec: TextCodec,
 }
 
@@ -256,15 +264,14 @@ impl NativeResult {
             serial8: exec.summary.serial8,
             description,
             columns: exec.columns,
-            stream: Mutex::new(exec.stream),
+            stream: Mutex::new(exec.stream.map(Arc::new)),
             codec,
         })
     }
 
     /// The next raw batch; network waits happen detached.
     fn next_raw(&self, py: Python<'_>) -> PyResult<Option<informix_client::RowBatch>> {
-        let guard = self.stream.lock();
-        let Some(stream) = guard.as_ref() else {
+        let Some(stream) = self.stream.lock().clone() else {
             return Ok(None);
         };
         py.detach(|| stream.next_batch()).map_err(|e| to_py(py, &e))
@@ -299,6 +306,36 @@ impl NativeResult {
             convert::append_rows(py, cols, &batch, self.codec, &out)?;
         }
         Ok(out)
+    }
+
+    /// One row of a scroll cursor by position: scroll type 4 LAST, 6 ABSOLUTE.
+    /// Returns (row, 1-based position) or None past either end.
+    fn scroll_fetch<'py>(
+        &self,
+        py: Python<'py>,
+        scroll_type: i16,
+        target: i32,
+    ) -> PyResult<Option<(Bound<'py, PyAny>, i32)>> {
+        let Some(cols) = &self.columns else {
+            return Ok(None);
+        };
+        let Some(stream) = self.stream.lock().clone() else {
+            return Err(errors::client(
+                py,
+                informix_client::ErrorKind::Interface,
+                "cursor is closed",
+            ));
+        };
+        let fetched = py
+            .detach(|| stream.scroll_fetch(scroll_type, target))
+            .map_err(|e| to_py(py, &e))?;
+        match fetched {
+            None => Ok(None),
+            Some((batch, pos)) => {
+                let rows = convert::rows_to_list(py, cols, &batch, self.codec)?;
+                Ok(Some((rows.get_item(0)?, pos)))
+            }
+        }
     }
 
     /// Server row count reported so far.
