@@ -20,6 +20,24 @@ if [ ! -f "$stamp" ] || [ tests/requirements.txt -nt "$stamp" ]; then
     touch "$stamp"
 fi
 
+# IBM's Informix JDBC driver, for the server-fidelity test (tests/test_jdbc.py).
+jar=.venv/jdbc/jdbc-4.50.10.1.jar
+if [ ! -f "$jar" ]; then
+    echo "== fetching IBM Informix JDBC 4.50.10.1 (PyPI package wbjdbc 2.4.0)"
+    mkdir -p .venv/jdbc
+    if .venv/bin/python -m pip download --quiet --no-deps -d .venv/jdbc wbjdbc==2.4.0; then
+        .venv/bin/python - "$jar" <<'PY' || echo "   (could not extract the jar; the JDBC test will skip)"
+import sys, zipfile, pathlib
+whl = next(pathlib.Path(".venv/jdbc").glob("wbjdbc-*.whl"))
+with zipfile.ZipFile(whl) as z:
+    name = next(n for n in z.namelist() if n.endswith("jdbc-4.50.10.1.jar"))
+    pathlib.Path(sys.argv[1]).write_bytes(z.read(name))
+PY
+    else
+        echo "   (PyPI unreachable; the JDBC test will skip)"
+    fi
+fi
+
 cargo_flags=()
 [ "$PROFILE" = release ] && cargo_flags+=(--release)
 echo "== building informix-testserver ($PROFILE)"

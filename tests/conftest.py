@@ -36,7 +36,7 @@ ADMIN_USER = ("informix", "in4mix")
 APP_USER = ("app", "secret")
 DATABASES = {"testdb": "logged", "nologdb": "unlogged", "ansidb": "ansi"}
 
-_LISTEN_RE = re.compile(r"^listening (sqli|sqli\+tls) (\S+):(\d+)\s*$")
+_LISTEN_RE = re.compile(r"^listening (sqli|sqli\+tls|control) (\S+):(\d+)\s*$")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,6 +67,7 @@ class TestServer:
     argv: tuple[str, ...]
     stderr_path: Path
     server_name: str = SERVER_NAME
+    control_port: int | None = None
     users: tuple[tuple[str, str], ...] = (ADMIN_USER, APP_USER)
     databases: tuple[tuple[str, str], ...] = tuple(DATABASES.items())
 
@@ -249,6 +250,18 @@ class _Launch:
             match = _LISTEN_RE.match(line.strip())
             if match:
                 found[match.group(1)] = (match.group(2), int(match.group(3)))
+        # The control channel line follows the listeners; pick it up if it comes soon.
+        control_deadline = time.monotonic() + 2.0
+        while "control" not in found and time.monotonic() < control_deadline:
+            try:
+                line = self.lines.get(timeout=max(0.0, control_deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            if line is None:
+                break
+            match = _LISTEN_RE.match(line.strip())
+            if match:
+                found[match.group(1)] = (match.group(2), int(match.group(3)))
         return found
 
     def stderr_text(self) -> str:
@@ -350,6 +363,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestServer]:
         binary=binary,
         argv=tuple(launch.argv),
         stderr_path=launch.stderr_path,
+        control_port=listeners["control"][1] if "control" in listeners else None,
     )
     try:
         yield info
@@ -400,3 +414,58 @@ def ansi_params(server: TestServer) -> ConnParams:
 def app_params(server: TestServer) -> ConnParams:
     """``testdb`` as the unprivileged ``app`` user."""
     return server.params("testdb", user=APP_USER[0])
+
+
+# ---------------------------------------------------------------------------
+# fault injection through the test server's control channel
+# ---------------------------------------------------------------------------
+
+
+class Control:
+    """Line client for the test server's control channel (see docs/testserver.md)."""
+
+    def __init__(self, host: str, port: int) -> None:
+        import socket
+
+        self._sock = socket.create_connection((host, port), timeout=10)
+        self._file = self._sock.makefile("rw", encoding="utf-8", newline="\n")
+        self._lock = threading.Lock()
+
+    def send(self, command: str) -> str:
+        """Sends one command; returns the reply line. Raises on an ``err`` reply."""
+        with self._lock:
+            self._file.write(command.strip() + "\n")
+            self._file.flush()
+            reply = self._file.readline().strip()
+        if not reply.startswith("ok"):
+            raise RuntimeError(f"control command {command!r} failed: {reply}")
+        return reply[2:].strip()
+
+    def json(self, command: str) -> object:
+        import json
+
+        body = self.send(command)
+        return json.loads(body) if body else None
+
+    def close(self) -> None:
+        try:
+            self._file.close()
+        finally:
+            self._sock.close()
+
+
+@pytest.fixture
+def control(server: TestServer) -> Iterator[Control]:
+    """The control channel; every fault it injected is cleared afterwards."""
+    if server.control_port is None:
+        pytest.skip("test server has no control channel")
+    ctl = Control(server.host, server.control_port)
+    try:
+        yield ctl
+    finally:
+        try:
+            ctl.send("refuse off")
+            ctl.send("delay 0")
+            ctl.send("cut off")
+        finally:
+            ctl.close()

@@ -40,6 +40,7 @@ from .exceptions import (
     ProgrammingError,
     Warning,
 )
+from .pool import ConnectionPool, create_pool
 from .rows import Row
 
 apilevel = "2.0"
@@ -54,9 +55,20 @@ except ImportError:  # pragma: no cover - source tree without a build
 
 __all__ = [
     "BINARY", "DATETIME", "NUMBER", "ROWID", "STRING", "Binary", "BlobLocator", "ClobLocator",
-    "CollectionValue", "Connection", "Cursor", "DataError", "DatabaseError", "Date",
-    "DateFromTicks", "Error", "IntegrityError", "InterfaceError", "InternalError", "IntervalYM",
-    "NotSupportedError", "OperationalError", "PoolClosedError", "PoolTimeoutError",
+    "CollectionValue", "Connection", "ConnectionPool", "Cursor", "DataError", "DatabaseError",
+    "Date", "DateFromTicks", "Error", "IntegrityError", "InterfaceError", "InternalError",
+    "IntervalYM", "NotSupportedError", "OperationalError", "PoolClosedError", "PoolTimeoutError",
     "ProgrammingError", "Row", "RowValue", "Time", "TimeFromTicks", "Timestamp",
-    "TimestampFromTicks", "Warning", "apilevel", "connect", "paramstyle", "threadsafety",
+    "TimestampFromTicks", "Warning", "apilevel", "connect", "create_pool", "paramstyle",
+    "threadsafety",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # ``informix_db.aio`` is imported on first use, so ``import informix_db`` never pulls in
+    # asyncio.
+    if name == "aio":
+        import importlib
+
+        return importlib.import_module(".aio", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

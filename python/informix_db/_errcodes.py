@@ -94,6 +94,7 @@ _EXTRA_TEXT: dict[int, str] = {
     -294: "Column must appear in the GROUP BY list",
     -319: "Index does not exist",
     -324: "Ambiguous column reference",
+    -362: "A table can have only one SERIAL and one SERIAL8 or BIGSERIAL column",
     -400: "Fetch attempted on a cursor that is not open",
     -674: "Routine cannot be resolved",
     -746: "Exception raised by a routine",
@@ -191,7 +192,7 @@ _assign(NOT_SUPPORTED, (-329, -349, -510))
 
 _assign(INTEGRITY, (-371, -525, -530, -536, -551, -676, -691, -692))
 _assign(PROGRAMMING, (
-    -232, -236, -266, -275, -276, -282, -283, -284, -285, -294, -319, -324,
+    -232, -236, -266, -275, -276, -282, -283, -284, -285, -294, -319, -324, -362,
     -400, -586, -674, -943, -944, -958, -9628,
 ))
 _assign(OPERATIONAL, (

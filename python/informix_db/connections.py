@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any, Self
 
 from . import _native
+from ._dsn import looks_like_dsn, parse_dsn
 from .exceptions import InterfaceError, NotSupportedError, ProgrammingError
 from .rows import resolve_row_class
 
@@ -32,8 +33,10 @@ class Connection:
     """
 
     def __init__(self, native: Any, *, host: str, port: int, user: str, database: str | None,
-                 row_factory: object | None = None) -> None:
+                 row_factory: object | None = None,
+                 client_locale: str = "en_US.8859-1") -> None:
         self._native = native
+        self._client_locale = client_locale
         self._host = host
         self._port = port
         self._user = user
@@ -114,7 +117,9 @@ class Connection:
 
     @property
     def encoding(self) -> str:
-        return "utf-8" if "utf" in str(self._native.label).lower() else "iso-8859-1"
+        """Python codec of character data, from ``client_locale`` (as in the reference)."""
+        codeset = self._client_locale.rpartition(".")[2].lower()
+        return "utf-8" if codeset in ("utf8", "utf-8", "57372") else "iso-8859-1"
 
     def ping(self) -> None:
         """A cheap round trip that fails if the session is gone."""
@@ -154,21 +159,30 @@ class Cursor:
         self._pos = 0
         self._exhausted = True
         self._all: bool = False  # every row kept (for scroll)
-        self._rownumber: int | None = None
+        self._past_end = False  # a forward fetch ran off the end
         self._fetched = 0
+        self._delivered = 0  # rows received from the server so far
+        self._kept_from = 0  # first row still held after scrolling began
         self._closed = False
         self._maker: Any = None
         self.description: list[tuple[Any, ...]] | None = None
         self.rowcount = -1
         self.lastrowid: int | None = None
+        # Inherited from the connection, overridable per cursor (as in the reference).
+        self.row_factory: object | None = connection.row_factory
 
     # -- execution -----------------------------------------------------------
 
     def execute(self, operation: str, parameters: Sequence[Any] | None = None) -> Cursor:
         self._check_open()
         self._discard()
+        self.description = None
+        self.rowcount = -1
+        self.lastrowid = None
         if not isinstance(operation, str):
             raise ProgrammingError("operation must be a str")
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("execute: %s", operation if len(operation) <= 500 else operation[:500] + "...")
         if self._scrollable:
             result = self.connection._native.execute(operation, parameters, True)
         else:
@@ -178,24 +192,21 @@ class Cursor:
         if result.is_query and self._scrollable:
             self.description = result.description
             names = tuple(d[0] for d in self.description or ())
-            factory = self.connection.row_factory
+            factory = self.row_factory
             self._maker = resolve_row_class(factory, names) if factory is not None else None
             self._exhausted = False
             self._pos = 0
-            self._rownumber = 0
             self.rowcount = -1
         elif result.is_query:
             self.description = result.description
             names = tuple(d[0] for d in self.description or ())
-            factory = self.connection.row_factory
+            factory = self.row_factory
             self._maker = resolve_row_class(factory, names) if factory is not None else None
             self._exhausted = False
             self._fetched = 0
-            self._rownumber = 0
             self.rowcount = -1
             self._fill()
-            if self._exhausted:
-                self.rowcount = len(self._rows)
+            self._note_rowcount()
         else:
             self.description = None
             self.rowcount = result.rowcount
@@ -210,6 +221,12 @@ class Cursor:
         self._check_open()
         self._discard()
         self.description = None
+        self.rowcount = -1
+        self.lastrowid = None
+        if not isinstance(operation, str):
+            raise ProgrammingError("operation must be a str")
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("executemany: %s", operation[:500])
         self.rowcount = self.connection._native.executemany(operation, seq_of_parameters)
         return self
 
@@ -233,11 +250,9 @@ class Cursor:
             return False
         batch = self._result.fetch_batch()
         if batch is None:
-            self._exhausted = True
-            self.rowcount = self._fetched + (len(self._rows) - self._pos if not self._all else 0)
-            if self.rowcount < 0:
-                self.rowcount = self._fetched
+            self._finish()
             return False
+        self._delivered += len(batch)
         if self._maker is not None:
             batch = [self._maker(r) for r in batch]
         if self._all:
@@ -249,15 +264,16 @@ class Cursor:
         return True
 
     def _sfetch(self, scroll_type: int, target: int) -> Any:
-        """One row of the server-side scroll cursor; None past either end."""
+        """One row of the server-side scroll cursor; None past either end.
+
+        ``_pos`` is the 1-based position of the current row (0 = before the first); a
+        fetch that finds no row leaves it where it was, as the reference driver does.
+        """
         got = self._result.scroll_fetch(scroll_type, target)
         if got is None:
-            if scroll_type == _SCROLL_ABSOLUTE:
-                self._pos = 0 if target < 1 else target
             return None
         row, position = got
         self._pos = position
-        self._rownumber = position
         return self._maker(row) if self._maker is not None else row
 
     def _scroll_count(self) -> int:
@@ -270,15 +286,29 @@ class Cursor:
             self._pos = keep
         return self.rowcount
 
+    def _note_rowcount(self) -> None:
+        """Rows in the result, once the server has reported the total (-1 until then)."""
+        if self._result is not None and self.rowcount < 0:
+            total = self._result.stream_rowcount
+            if total >= 0:
+                self.rowcount = total
+
+    def _finish(self) -> None:
+        """Every row has been received: the row count is now known."""
+        self._exhausted = True
+        self._note_rowcount()
+        if self.rowcount < 0:
+            self.rowcount = self._delivered
+
     def fetchone(self) -> Any:
         self._check_result()
         if self._scrollable:
             return self._sfetch(_SCROLL_ABSOLUTE, self._pos + 1)
         if self._pos >= len(self._rows) and not self._fill_until_rows():
+            self._past_end = True
             return None
         row = self._rows[self._pos]
         self._pos += 1
-        self._rownumber = (self._rownumber or 0) + 1
         return row
 
     def _fill_until_rows(self) -> bool:
@@ -291,24 +321,24 @@ class Cursor:
         self._check_result()
         n = self.arraysize if size is None else size
         if self._scrollable:
-            rows = []
+            rows: list[Any] = []
             while len(rows) < n and (row := self.fetchone()) is not None:
                 rows.append(row)
             return rows
         out: list[Any] = []
         while len(out) < n:
             if self._pos >= len(self._rows) and not self._fill_until_rows():
+                self._past_end = True
                 break
             take = self._rows[self._pos:self._pos + (n - len(out))]
             self._pos += len(take)
             out.extend(take)
-        self._rownumber = (self._rownumber or 0) + len(out)
         return out
 
     def fetchall(self) -> list[Any]:
         self._check_result()
         if self._scrollable:
-            rows = []
+            rows: list[Any] = []
             while (row := self.fetchone()) is not None:
                 rows.append(row)
             return rows
@@ -316,16 +346,20 @@ class Cursor:
         self._pos = len(self._rows)
         if not self._exhausted and self._result is not None:
             rest = self._result.fetch_all()
+            self._delivered += len(rest)
             if self._maker is not None:
                 rest = [self._maker(r) for r in rest]
             out.extend(rest)
-            self._exhausted = True
+            self._finish()
             if self._all:
                 self._rows.extend(rest)
                 self._pos = len(self._rows)
-        self._rownumber = (self._rownumber or 0) + len(out)
-        if self.rowcount < 0:
-            self.rowcount = (self._rownumber or 0)
+            elif rest:
+                # The caller holds these rows now; the cursor need not.
+                self._fetched += self._pos + len(rest)
+                self._rows = []
+                self._pos = 0
+        self._past_end = True
         return out
 
     def __iter__(self) -> Iterator[Any]:
@@ -338,100 +372,147 @@ class Cursor:
         return row
 
     # -- scrolling -------------------------------------------------------------
+    #
+    # Positions follow the reference driver: the "current row" is the one last fetched
+    # (0-based, -1 before the first, the row count once a forward fetch ran off the end);
+    # fetch_absolute(n) is 0-based with negative n counting from the end; a fetch_* whose
+    # target lies outside the result returns None and leaves the position alone.
+    # A forward-only cursor keeps every row from its current batch on once scrolling
+    # starts; ``scrollable=True`` fetches each row by position on the server instead.
 
     def _keep_everything(self) -> None:
         """Scrolling needs random access: hold every row of the result."""
         if self._all:
             return
         self._check_result()
-        consumed = self._fetched + self._pos
-        rest = self._rows[self._pos:]
+        rest = list(self._rows)
         if not self._exhausted and self._result is not None:
             more = self._result.fetch_all()
+            self._delivered += len(more)
             if self._maker is not None:
                 more = [self._maker(r) for r in more]
             rest.extend(more)
-            self._exhausted = True
-        # Rows already consumed are gone; index from the first row still held.
-        self._rows = [None] * consumed + rest
-        self._pos = consumed
+            self._finish()
+        # Rows of earlier batches were released while streaming; the current batch and
+        # everything after it stay, indexed by their position in the result.
+        self._kept_from = self._fetched
+        self._rows = [None] * self._fetched + rest
+        self._pos = self._fetched + self._pos
         self._all = True
         self.rowcount = len(self._rows)
 
-    def scroll(self, value: int, mode: str = "relative") -> None:
+    def _check_kept(self, index: int) -> None:
+        if index < self._kept_from:
+            raise NotSupportedError(
+                f"row {index} was released while the result streamed; use "
+                "connection.cursor(scrollable=True) to move back that far"
+            )
+
+    def _current(self) -> int:
+        """0-based index of the current row (see the note above)."""
         if self._scrollable:
-            self._check_result()
-            target = self._pos + value if mode == "relative" else value
-            if mode not in ("relative", "absolute"):
-                raise ProgrammingError(f"scroll mode must be 'relative' or 'absolute', not {mode!r}")
-            if not 0 <= target <= self._scroll_count():
-                raise IndexError("scroll target out of range")
-            self._pos = target
-            self._rownumber = target
-            return
-        self._keep_everything()
+            return self._pos - 1
+        base = 0 if self._all else self._fetched
+        return base + self._pos - (0 if self._past_end else 1)
+
+    def _move_to(self, index: int) -> Any:
+        """Makes row ``index`` (0-based, in range) current and returns it."""
+        self._check_kept(index)
+        self._pos = index + 1
+        self._past_end = False
+        return self._rows[index]
+
+    def scroll(self, value: int, mode: str = "relative") -> None:
+        self._check_result()
         if mode == "relative":
-            target = self._pos + value
+            target = self._current() + value
         elif mode == "absolute":
-            target = value
+            target = value - 1  # scroll(n, "absolute"): the next fetch returns row n
         else:
             raise ProgrammingError(f"scroll mode must be 'relative' or 'absolute', not {mode!r}")
-        if not 0 <= target <= len(self._rows):
-            raise IndexError("scroll target out of range")
-        self._pos = target
-        self._rownumber = target
+        if self._scrollable:
+            if target < -1:
+                raise IndexError(f"scroll target out of range: position {target}")
+            self._pos = target + 1
+            return
+        self._keep_everything()
+        if not -1 <= target < len(self._rows):
+            raise IndexError(
+                f"scroll target out of range: position {target} of {len(self._rows)} rows"
+            )
+        if target >= 0:
+            self._check_kept(target)
+        self._pos = target + 1
+        self._past_end = False
 
     def fetch_first(self) -> Any:
+        self._check_result()
         if self._scrollable:
-            self._check_result()
             return self._sfetch(_SCROLL_ABSOLUTE, 1)
-        return self._fetch_at(0)
+        self._keep_everything()
+        return self._move_to(0) if self._rows else None
 
     def fetch_last(self) -> Any:
+        self._check_result()
         if self._scrollable:
-            self._check_result()
             row = self._sfetch(_SCROLL_LAST, 0)
             if row is not None:
                 self.rowcount = self._pos
             return row
         self._keep_everything()
-        return self._fetch_at(len(self._rows) - 1)
+        return self._move_to(len(self._rows) - 1) if self._rows else None
 
     def fetch_prior(self) -> Any:
+        self._check_result()
+        prev = self._current() - 1
         if self._scrollable:
-            self._check_result()
-            return self._sfetch(_SCROLL_ABSOLUTE, self._pos - 1)
+            if prev < 0:
+                self._pos = 0
+                return None
+            return self._sfetch(_SCROLL_ABSOLUTE, prev + 1)
         self._keep_everything()
-        return self._fetch_at(self._pos - 2)
+        if prev < 0:
+            self._pos = 0
+            self._past_end = False
+            return None
+        return self._move_to(prev)
 
     def fetch_absolute(self, n: int) -> Any:
+        """Row ``n`` (0-based; negative counts from the end), made current."""
+        self._check_result()
         if self._scrollable:
-            self._check_result()
             if n < 0:
-                n = self._scroll_count() + 1 + n
-            return self._sfetch(_SCROLL_ABSOLUTE, n)
+                n += self._scroll_count()
+                if n < 0:
+                    return None
+            return self._sfetch(_SCROLL_ABSOLUTE, n + 1)
         self._keep_everything()
-        return self._fetch_at(n - 1 if n > 0 else len(self._rows) + n)
+        if n < 0:
+            n += len(self._rows)
+        if not 0 <= n < len(self._rows):
+            return None
+        return self._move_to(n)
 
     def fetch_relative(self, n: int) -> Any:
+        """The row ``n`` after (or before, if negative) the current one, made current."""
+        self._check_result()
+        target = self._current() + n
         if self._scrollable:
-            self._check_result()
-            return self._sfetch(_SCROLL_ABSOLUTE, self._pos + n)
+            if target < 0:
+                return None
+            return self._sfetch(_SCROLL_ABSOLUTE, target + 1)
         self._keep_everything()
-        return self._fetch_at(self._pos - 1 + n)
-
-    def _fetch_at(self, index: int) -> Any:
-        self._keep_everything()
-        if not 0 <= index < len(self._rows):
-            self._pos = max(0, min(index, len(self._rows)))
+        if not 0 <= target < len(self._rows):
             return None
-        self._pos = index + 1
-        self._rownumber = index + 1
-        return self._rows[index]
+        return self._move_to(target)
 
     @property
     def rownumber(self) -> int | None:
-        return self._rownumber
+        """0-based index of the current row, None before the first (as in the reference)."""
+        if self.description is None or self._closed:
+            return None
+        current = self._current()
+        return current if current >= 0 else None
 
     # -- lifecycle -------------------------------------------------------------
 
@@ -443,8 +524,10 @@ class Cursor:
         self._pos = 0
         self._exhausted = True
         self._all = False
-        self._rownumber = None
+        self._past_end = False
         self._fetched = 0
+        self._delivered = 0
+        self._kept_from = 0
 
     def close(self) -> None:
         self._discard()
@@ -472,17 +555,48 @@ class Cursor:
             raise ProgrammingError("no result set: execute a query first")
 
 
-def connect(host: str = "127.0.0.1", port: int = 9088, *, user: str, password: str | None = None,
+_DEFAULTS: dict[str, Any] = {
+    "host": "127.0.0.1",
+    "port": 9088,
+    "user": None,
+    "password": None,
+    "database": None,
+    "server": None,
+    "connect_timeout": None,
+    "read_timeout": None,
+    "keepalive": True,
+    "client_locale": "en_US.8859-1",
+    "autocommit": False,
+    "tls": False,
+    "tls_server_hostname": None,
+    "tls_ca_file": None,
+    "tls_client_cert": None,
+    "tls_client_key": None,
+    "tls_insecure_skip_verify": False,
+    "statement_cache_size": 32,
+}
+
+
+def connect(host: str | None = None, port: int | None = None, *, dsn: str | None = None,
+            user: str | None = None, password: str | None = None,
             database: str | None = None, server: str | None = None,
             connect_timeout: float | None = None, read_timeout: float | None = None,
-            keepalive: bool = True, client_locale: str = "en_US.8859-1",
-            env: dict[str, str] | None = None, autocommit: bool = False,
-            row_factory: object | None = None, tls: Any = False,
+            keepalive: bool | None = None, client_locale: str | None = None,
+            env: dict[str, str] | None = None, autocommit: bool | None = None,
+            row_factory: object | None = None, tls: Any = None,
             tls_server_hostname: str | None = None, tls_ca_file: str | None = None,
             tls_client_cert: str | None = None, tls_client_key: str | None = None,
-            tls_insecure_skip_verify: bool = False,
-            statement_cache_size: int = 32) -> Connection:
+            tls_insecure_skip_verify: bool | None = None,
+            statement_cache_size: int | None = None) -> Connection:
     """Opens a connection. Keyword names match the reference driver's ``connect``.
+
+    ``host`` may instead be a connection string (or pass ``dsn=``): a URL
+    ``informix://user:password@host:9088/database?server=informix&tls=true``, a JDBC URL
+    ``jdbc:informix-sqli://host:9088/database:INFORMIXSERVER=informix;user=u;password=p``
+    or ``key=value`` pairs (``host=h port=9088 database=d user=u password=p``). Keyword
+    arguments given explicitly override the values in the string.
+
+    ``server`` defaults to ``$INFORMIXSERVER``, else ``"informix"``.
 
     TLS: ``tls=True`` verifies the server certificate against ``tls_ca_file`` or the
     system trust store; an ``ssl.SSLContext`` is honoured for its CA certificates and
@@ -491,18 +605,59 @@ def connect(host: str = "127.0.0.1", port: int = 9088, *, user: str, password: s
     """
     import os
 
-    if server is None:
-        server = os.environ.get("INFORMIXSERVER", "informix")
-    tls_opts = _tls_options(tls, tls_server_hostname, tls_ca_file, tls_client_cert,
-                            tls_client_key, tls_insecure_skip_verify)
-    native = _native.connect(
-        host, int(port), user, password, database, server, connect_timeout, read_timeout,
-        keepalive, client_locale, list((env or {}).items()), autocommit, tls_opts,
-        statement_cache_size,
-    )
-    log.debug("connected to %s:%s database=%s user=%s", host, port, database, user)
-    return Connection(native, host=host, port=int(port), user=user, database=database,
-                      row_factory=row_factory)
+    if dsn is None and host is not None and looks_like_dsn(host):
+        dsn, host = host, None
+    settings = dict(_DEFAULTS)
+    env_settings: dict[str, str] = {}
+    if dsn is not None:
+        parsed = parse_dsn(dsn)
+        env_settings.update(parsed.pop("env", {}))
+        settings.update(parsed)
+    explicit = {
+        "host": host, "port": port, "user": user, "password": password,
+        "database": database, "server": server, "connect_timeout": connect_timeout,
+        "read_timeout": read_timeout, "keepalive": keepalive, "client_locale": client_locale,
+        "autocommit": autocommit, "tls": tls, "tls_server_hostname": tls_server_hostname,
+        "tls_ca_file": tls_ca_file, "tls_client_cert": tls_client_cert,
+        "tls_client_key": tls_client_key, "tls_insecure_skip_verify": tls_insecure_skip_verify,
+        "statement_cache_size": statement_cache_size,
+    }  # fmt: skip
+    settings.update({k: v for k, v in explicit.items() if v is not None})
+    env_settings.update(env or {})
+    if not settings["user"]:
+        raise InterfaceError("connect() needs a user (keyword user= or in the DSN)")
+    if settings["server"] is None:
+        settings["server"] = os.environ.get("INFORMIXSERVER", "informix")
+    try:
+        port_number = int(settings["port"])
+    except (TypeError, ValueError):
+        raise InterfaceError(f"port must be an integer, not {settings['port']!r}") from None
+    if not 0 < port_number < 65536:
+        raise InterfaceError(f"port {port_number} is out of range")
+    tls_opts = _tls_options(settings["tls"], settings["tls_server_hostname"],
+                            settings["tls_ca_file"], settings["tls_client_cert"],
+                            settings["tls_client_key"], bool(settings["tls_insecure_skip_verify"]))
+    host_name = str(settings["host"])
+    user_name = str(settings["user"])
+    db = settings["database"]
+    if log.isEnabledFor(logging.DEBUG):
+        # Never the password: only where we are going and as whom.
+        log.debug("connecting to %s:%s server=%s database=%s user=%s tls=%s", host_name,
+                  port_number, settings["server"], db, user_name, tls_opts is not None)
+    try:
+        native = _native.connect(
+            host_name, port_number, user_name, settings["password"], db, settings["server"],
+            settings["connect_timeout"], settings["read_timeout"], bool(settings["keepalive"]),
+            settings["client_locale"], list(env_settings.items()), bool(settings["autocommit"]),
+            tls_opts, int(settings["statement_cache_size"]),
+        )
+    except Exception as exc:
+        log.debug("connection to %s:%s as %s failed: %s", host_name, port_number, user_name,
+                  exc)
+        raise
+    log.debug("connected to %s:%s database=%s user=%s", host_name, port_number, db, user_name)
+    return Connection(native, host=host_name, port=port_number, user=user_name, database=db,
+                      row_factory=row_factory, client_locale=str(settings["client_locale"]))
 
 
 def _tls_options(tls: Any, server_hostname: str | None, ca_file: str | None,

@@ -19,7 +19,7 @@ use parking_lot::Mutex;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::options::ConnectOptions;
-use crate::params::{Param, TextCodec, encode_bind, rewrite_numeric_placeholders};
+use crate::params::{BindPlan, Param, TextCodec, encode_bind};
 use crate::statement::{CachedStatement, StatementCache};
 use crate::transport::Transport;
 use crate::wire::Wire;
@@ -119,6 +119,8 @@ struct StreamState {
     scroll: bool,
     /// Another statement needed the wire and closed this scroll cursor.
     closed_by_other: bool,
+    /// Its reader is gone: close it on the server without fetching what is left.
+    abandoned: bool,
     batches: VecDeque<RowBatch>,
     /// The cursor is open on the server and must be closed.
     server_open: bool,
@@ -133,6 +135,8 @@ enum Cleanup {
 
 struct Session {
     wire: Wire,
+    /// Replies still owed for cleanup PDUs written by the prelude; they arrive first.
+    owed: usize,
     codec: TextCodec,
     cache: StatementCache,
     unlogged: bool,
@@ -305,6 +309,7 @@ impl Connection {
         let ansi = info.database_mode == Some(DatabaseMode::Ansi);
         let session = Session {
             wire,
+            owed: 0,
             codec,
             cache: StatementCache::new(opts.statement_cache_size),
             unlogged: false,
@@ -409,35 +414,46 @@ impl Connection {
 
     /// Prepares (or reuses) and runs one statement.
     pub fn execute(&self, sql: &str, params: &[Param]) -> Result<Execution> {
-        let rewritten = if params.is_empty() {
-            None
-        } else {
-            rewrite_numeric_placeholders(sql)
-        };
-        let sql = rewritten.as_deref().unwrap_or(sql);
+        // Marker count checked (and `:N` resolved) before anything is sent.
+        let plan = BindPlan::new(sql, params.len())?;
+        let sql = plan.sql.as_deref().unwrap_or(sql);
+        let params = plan.arrange(params);
         let conn = self.clone();
-        self.with_session(|s, shared| s.execute(shared, &conn, sql, params, true, false))
+        self.with_session(|s, shared| s.execute(shared, &conn, sql, &params, true, false))
     }
 
     /// Opens a server-side scroll cursor; rows are fetched one at a time with
     /// [`ResultStream::scroll_fetch`]. Running another statement on this connection
     /// closes it (one open cursor per session).
     pub fn execute_scroll(&self, sql: &str, params: &[Param]) -> Result<Execution> {
-        let rewritten = if params.is_empty() {
-            None
-        } else {
-            rewrite_numeric_placeholders(sql)
-        };
-        let sql = rewritten.as_deref().unwrap_or(sql);
+        let plan = BindPlan::new(sql, params.len())?;
+        let sql = plan.sql.as_deref().unwrap_or(sql);
+        let params = plan.arrange(params);
         let conn = self.clone();
-        self.with_session(|s, shared| s.execute(shared, &conn, sql, params, true, true))
+        self.with_session(|s, shared| s.execute(shared, &conn, sql, &params, true, true))
     }
 
     /// Runs one statement with many parameter rows, pipelined: all rows are written
     /// before any reply is read. Returns the total rows affected.
     pub fn execute_many(&self, sql: &str, rows: &[Vec<Param>]) -> Result<i64> {
-        let rewritten = rewrite_numeric_placeholders(sql);
-        let sql = rewritten.as_deref().unwrap_or(sql);
+        let Some(first) = rows.first() else {
+            return Ok(0);
+        };
+        let plan = BindPlan::new(sql, first.len())?;
+        let sql = plan.sql.as_deref().unwrap_or(sql);
+        if plan.order.is_some() {
+            let arranged: Vec<Vec<Param>> = rows
+                .iter()
+                .map(|r| {
+                    if r.len() == first.len() {
+                        plan.arrange(r).into_owned()
+                    } else {
+                        r.clone()
+                    }
+                })
+                .collect();
+            return self.with_session(|s, shared| s.execute_many(shared, sql, &arranged));
+        }
         self.with_session(|s, shared| s.execute_many(shared, sql, rows))
     }
 
@@ -461,6 +477,8 @@ impl Connection {
             return Ok(());
         }
         self.with_session(|s, shared| {
+            // Cleanup written by the prelude (e.g. CLOSE of a still-open result) is
+            // answered before the COMMIT/ROLLBACK reply: read those replies first.
             s.prelude(shared)?;
             if commit {
                 ClientMessage::Commit.encode(&mut s.wire.out);
@@ -543,14 +561,14 @@ impl Session {
 
     /// Brings the session to a statement boundary: finishes any result set still
     /// streaming and writes queued cleanup. Returns how many PDUs were written, whose
-    /// replies the caller must read with [`Session::read_prelude_replies`].
+    /// replies are read by the next [`Session::send`], so cleanup rides with the next flight.
     fn prelude(&mut self, shared: &Shared) -> Result<usize> {
         let mut written = 0;
         if let Some(active) = self.active.take() {
             let mut st = active.lock();
             if st.scroll && st.server_open {
                 st.closed_by_other = true;
-            } else if st.server_open && !st.exhausted {
+            } else if st.server_open && !st.exhausted && !st.abandoned {
                 // Another statement needs the wire: keep the rest of these rows for their reader.
                 while !st.exhausted {
                     let id = st.statement_id;
@@ -586,7 +604,16 @@ impl Session {
             write_stmt(&mut self.wire.out, id, ClientMessage::Release);
             written += 1;
         }
+        self.owed += written;
         Ok(written)
+    }
+
+    /// Sends the buffered PDUs, then reads the replies owed to earlier cleanup, which
+    /// the server answers before anything sent after it.
+    fn send(&mut self) -> Result<()> {
+        self.wire.flush()?;
+        let owed = std::mem::take(&mut self.owed);
+        self.read_prelude_replies(owed)
     }
 
     /// Cleanup replies carry nothing we need; a stale-cursor error there is harmless.
@@ -603,7 +630,7 @@ impl Session {
 
     /// Sends what is in the buffer and reads exactly one reply, failing on SQ_ERR.
     fn round_trip_one(&mut self) -> Result<()> {
-        self.wire.flush()?;
+        self.send()?;
         let mut reply = Reply::default();
         read_reply(&mut self.wire, &mut reply, |_| {})?;
         reply.into_result()
@@ -617,7 +644,7 @@ impl Session {
                 buffer_size: self.fetch_buffer,
             },
         );
-        self.wire.flush()?;
+        self.send()?;
         let mut batch = RowBatch::default();
         let mut reply = Reply::default();
         read_reply(&mut self.wire, &mut reply, |m| {
@@ -651,7 +678,7 @@ impl Session {
         if wanted == 0 {
             return Ok(());
         }
-        self.wire.flush()?;
+        self.send()?;
         for _ in 0..wanted {
             let mut content = Vec::new();
             let mut reply = Reply::default();
@@ -680,7 +707,7 @@ impl Session {
         ClientMessage::NDescribe.encode(&mut self.wire.out);
         ClientMessage::WantDone.encode(&mut self.wire.out);
         ClientMessage::Eot.encode(&mut self.wire.out);
-        self.wire.flush()?;
+        self.send()?;
         let mut describe: Option<Describe> = None;
         let mut reply = Reply::default();
         read_reply(&mut self.wire, &mut reply, |m| {
@@ -722,33 +749,26 @@ impl Session {
         may_begin: bool,
         scroll: bool,
     ) -> Result<Execution> {
-        let prelude = self.prelude(shared)?;
-        if prelude > 0 {
-            // Cleanup replies arrive before the PREPARE reply; read them in order.
-            self.wire.flush()?;
-            self.read_prelude_replies(prelude)?;
+        // Encode the values first: a value that cannot be sent fails before anything is.
+        let mut bind = Vec::new();
+        if !params.is_empty() {
+            encode_bind(&mut bind, params, self.codec)?;
         }
+        self.prelude(shared)?;
         let stmt = self.prepare(sql, params.len())?;
+        if scroll && !stmt.is_query {
+            self.send()?;
+            return Err(Error::programming(
+                "a scrollable cursor needs a statement that returns rows",
+            ));
+        }
         let begin = may_begin && self.needs_begin(shared, stmt.statement_type);
         if begin {
             ClientMessage::Begin.encode(&mut self.wire.out);
             ClientMessage::Eot.encode(&mut self.wire.out);
         }
-        let mut bind = Vec::new();
-        if !params.is_empty()
-            && let Err(e) = encode_bind(&mut bind, params, self.codec)
-        {
-            self.wire.out.clear();
-            return Err(e);
-        }
         let id = stmt.id;
         let autocommit_ansi = self.ansi && shared.autocommit.load(Ordering::Acquire);
-        if scroll && !stmt.is_query {
-            self.wire.out.clear();
-            return Err(Error::programming(
-                "a scrollable cursor needs a statement that returns rows",
-            ));
-        }
         let result = if stmt.is_query && scroll {
             self.open_scroll(shared, conn, &stmt, &bind, begin)?
         } else if stmt.is_query {
@@ -776,7 +796,7 @@ impl Session {
                     buffer_size: self.fetch_buffer,
                 },
             );
-            self.wire.flush()?;
+            self.send()?;
             self.read_begin_reply(shared, begin)?;
             if !bind.is_empty() {
                 let mut reply = Reply::default();
@@ -803,6 +823,7 @@ impl Session {
                 rowcount: -1,
                 scroll: false,
                 closed_by_other: false,
+                abandoned: false,
             };
             let mut first_error = None;
             for _ in 0..2 {
@@ -864,7 +885,7 @@ impl Session {
                 ClientMessage::Commit.encode(&mut self.wire.out);
                 ClientMessage::Eot.encode(&mut self.wire.out);
             }
-            self.wire.flush()?;
+            self.send()?;
             self.read_begin_reply(shared, begin)?;
             let mut reply = Reply::default();
             read_reply(&mut self.wire, &mut reply, |_| {})?;
@@ -926,7 +947,7 @@ impl Session {
         ClientMessage::Scroll.encode(&mut self.wire.out);
         ClientMessage::Open.encode(&mut self.wire.out);
         ClientMessage::Eot.encode(&mut self.wire.out);
-        self.wire.flush()?;
+        self.send()?;
         self.read_begin_reply(shared, begin)?;
         let mut first_error = None;
         for _ in 0..if bind.is_empty() { 1 } else { 2 } {
@@ -950,6 +971,7 @@ impl Session {
             columns: columns.clone(),
             scroll: true,
             closed_by_other: false,
+            abandoned: false,
             batches: VecDeque::new(),
             server_open: true,
             exhausted: false,
@@ -1004,27 +1026,33 @@ impl Session {
                 rows[i].len()
             )));
         }
-        let prelude = self.prelude(shared)?;
-        if prelude > 0 {
-            self.wire.flush()?;
-            self.read_prelude_replies(prelude)?;
+        // Encode everything first: a bad value must fail before anything is sent.
+        let mut binds = Vec::with_capacity(rows.len() * (8 + width * 12));
+        let mut ends = Vec::with_capacity(rows.len());
+        for (i, row) in rows.iter().enumerate() {
+            encode_bind(&mut binds, row, self.codec).map_err(|e| {
+                e.with_prefix(&format!("executemany row {}/{}: ", i + 1, rows.len()))
+            })?;
+            ends.push(binds.len());
         }
+        self.prelude(shared)?;
         let stmt = self.prepare(sql, width)?;
         if stmt.is_query {
+            self.send()?;
             return Err(Error::not_supported(
                 "executemany() cannot run a statement that returns rows",
             ));
         }
-        // Encode everything first: a bad value must fail before anything is sent.
-        let mut payload = Vec::with_capacity(rows.len() * (16 + width * 12));
-        for (i, row) in rows.iter().enumerate() {
+        let mut payload = Vec::with_capacity(binds.len() + rows.len() * 12);
+        let mut start = 0;
+        for end in ends {
             ClientMessage::StatementId(stmt.id).encode(&mut payload);
-            encode_bind(&mut payload, row, self.codec).map_err(|e| {
-                e.with_prefix(&format!("executemany row {}/{}: ", i + 1, rows.len()))
-            })?;
+            payload.extend_from_slice(&binds[start..end]);
             ClientMessage::Execute.encode(&mut payload);
             ClientMessage::Eot.encode(&mut payload);
+            start = end;
         }
+        drop(binds);
         let begin = self.needs_begin(shared, stmt.statement_type);
         if begin {
             ClientMessage::Begin.encode(&mut self.wire.out);
@@ -1037,7 +1065,7 @@ impl Session {
             ClientMessage::Commit.encode(&mut self.wire.out);
             ClientMessage::Eot.encode(&mut self.wire.out);
         }
-        self.wire.flush()?;
+        self.send()?;
         self.read_begin_reply(shared, begin)?;
         let mut total = 0i64;
         let mut first_error: Option<Error> = None;
@@ -1218,7 +1246,7 @@ impl ResultStream {
                     buffer_size: s.fetch_buffer,
                 },
             );
-            s.wire.flush()?;
+            s.send()?;
             let mut batch = RowBatch::default();
             let mut position = None;
             let mut reply = Reply::default();
@@ -1247,6 +1275,7 @@ impl ResultStream {
         let open = {
             let mut st = self.state.lock();
             st.batches.clear();
+            st.abandoned = true;
             st.server_open
         };
         if open {

@@ -6,6 +6,7 @@ pub mod connection;
 pub mod error;
 pub mod options;
 pub mod params;
+pub mod pool;
 pub mod statement;
 pub mod transport;
 pub mod wire;
@@ -16,3 +17,7 @@ pub use connection::{
 pub use error::{Error, ErrorKind, Result};
 pub use options::{ConnectOptions, TlsOptions};
 pub use params::{Param, TextCodec};
+pub use pool::{
+    AcquireCallback, AsyncAcquire, Checkout, EventHook, Pool, PoolConfig, PoolError, PoolEvent,
+    PoolStats, PooledConnection,
+};

@@ -190,17 +190,24 @@ pub fn encode_bind(out: &mut Vec<u8>, params: &[Param], codec: TextCodec) -> Res
     Ok(())
 }
 
-/// Rewrites `:1`-style placeholders to `?` outside literals and comments.
-/// Returns None when the text has no numeric placeholders (the common case).
-pub fn rewrite_numeric_placeholders(sql: &str) -> Option<String> {
-    if !sql.contains(':') {
-        return None;
+/// Placeholders found in a statement's text, outside literals and comments.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Placeholders {
+    /// `?` markers.
+    qmarks: usize,
+    /// `:N` markers in text order: (byte start, byte end, N).
+    numeric: Vec<(usize, usize, usize)>,
+}
+
+/// One pass over the SQL with Informix's lexical rules: `'...'` and `"..."` with doubled
+/// quotes, `--` to end of line, `/* */` and `{ }` comments, `::` casts.
+fn scan_placeholders(sql: &str) -> Placeholders {
+    let mut found = Placeholders::default();
+    if !sql.contains(['?', ':']) {
+        return found;
     }
     let b = sql.as_bytes();
-    let mut out = String::with_capacity(sql.len());
     let mut i = 0;
-    let mut changed = false;
-    let mut last = 0;
     while i < b.len() {
         match b[i] {
             q @ (b'\'' | b'"') => {
@@ -235,6 +242,10 @@ pub fn rewrite_numeric_placeholders(sql: &str) -> Option<String> {
                 }
                 i += 1;
             }
+            b'?' => {
+                found.qmarks += 1;
+                i += 1;
+            }
             b':' if b.get(i + 1) == Some(&b':') => i += 2,
             b':' if b.get(i + 1).is_some_and(u8::is_ascii_digit)
                 && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_')) =>
@@ -243,20 +254,99 @@ pub fn rewrite_numeric_placeholders(sql: &str) -> Option<String> {
                 while j < b.len() && b[j].is_ascii_digit() {
                     j += 1;
                 }
-                out.push_str(&sql[last..i]);
-                out.push('?');
-                last = j;
-                changed = true;
+                let n = sql[i + 1..j].parse::<usize>().unwrap_or(usize::MAX);
+                found.numeric.push((i, j, n));
                 i = j;
             }
             _ => i += 1,
         }
     }
-    if !changed {
+    found
+}
+
+/// Rewrites `:1`-style placeholders to `?` outside literals and comments.
+/// Returns None when the text has no numeric placeholders (the common case).
+pub fn rewrite_numeric_placeholders(sql: &str) -> Option<String> {
+    let found = scan_placeholders(sql);
+    if found.numeric.is_empty() {
         return None;
     }
-    out.push_str(&sql[last.min(sql.len())..]);
+    let mut out = String::with_capacity(sql.len());
+    let mut last = 0;
+    for &(start, end, _) in &found.numeric {
+        out.push_str(&sql[last..start]);
+        out.push('?');
+        last = end;
+    }
+    out.push_str(&sql[last..]);
     Some(out)
+}
+
+/// How the caller's parameters map onto the statement's markers.
+#[derive(Debug)]
+pub struct BindPlan {
+    /// The SQL to prepare: `:N` markers rewritten to `?`, or None when unchanged.
+    pub sql: Option<String>,
+    /// For `:N` markers out of order or repeated: parameter index for each `?`.
+    pub order: Option<Vec<usize>>,
+}
+
+impl BindPlan {
+    /// Checks the marker count against `param_count` before anything is sent.
+    /// `?` markers take the parameters in order; `:N` takes parameter N (1-based) and
+    /// may repeat. Mixing both styles in one statement is refused.
+    pub fn new(sql: &str, param_count: usize) -> Result<BindPlan> {
+        let found = scan_placeholders(sql);
+        if found.numeric.is_empty() {
+            if found.qmarks != param_count {
+                return Err(Error::programming(format!(
+                    "the statement has {} placeholder{} but {} parameter{} given",
+                    found.qmarks,
+                    if found.qmarks == 1 { "" } else { "s" },
+                    param_count,
+                    if param_count == 1 { " was" } else { "s were" },
+                )));
+            }
+            return Ok(BindPlan {
+                sql: None,
+                order: None,
+            });
+        }
+        if found.qmarks > 0 {
+            return Err(Error::programming(
+                "the statement mixes ? and :N placeholders; use one style",
+            ));
+        }
+        let highest = found.numeric.iter().map(|n| n.2).max().unwrap_or(0);
+        if let Some(&(_, _, zero)) = found.numeric.iter().find(|n| n.2 == 0) {
+            return Err(Error::programming(format!(
+                "placeholder :{zero} is invalid; numeric placeholders start at :1"
+            )));
+        }
+        if highest != param_count {
+            return Err(Error::programming(format!(
+                "the statement refers to parameters up to :{highest} but {param_count} \
+                 parameter{} given",
+                if param_count == 1 { " was" } else { "s were" },
+            )));
+        }
+        let in_order = found.numeric.iter().enumerate().all(|(i, n)| n.2 == i + 1);
+        let order = (!in_order).then(|| found.numeric.iter().map(|n| n.2 - 1).collect());
+        Ok(BindPlan {
+            sql: rewrite_numeric_placeholders(sql),
+            order,
+        })
+    }
+
+    /// The parameters in marker order (borrowed when no reordering is needed).
+    pub fn arrange<'a>(&self, params: &'a [Param]) -> std::borrow::Cow<'a, [Param]> {
+        match &self.order {
+            None => std::borrow::Cow::Borrowed(params),
+            Some(order) => {
+                std::borrow::Cow::Owned(order.iter().map(|&i| params[i].clone()).collect())
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -306,6 +396,33 @@ mod tests {
             rewrite_numeric_placeholders("select {:1} a from db:t"),
             None
         );
+    }
+
+    #[test]
+    fn bind_plan_counts_and_orders() {
+        assert!(BindPlan::new("select * from t where a = ? and b = ?", 2).is_ok());
+        let e = BindPlan::new("select * from t where a = ?", 2).unwrap_err();
+        assert_eq!(e.kind, crate::ErrorKind::Programming);
+        assert!(BindPlan::new("select '?' from t -- ?\n where {?} a = ?", 1).is_ok());
+        assert!(BindPlan::new("select 1 from t", 0).is_ok());
+        assert!(BindPlan::new("select 1 from t where a = ?", 0).is_err());
+        let plan = BindPlan::new("select * from t where a = :1 and b = :2", 2).unwrap();
+        assert_eq!(
+            plan.sql.as_deref(),
+            Some("select * from t where a = ? and b = ?")
+        );
+        assert!(plan.order.is_none());
+        let plan = BindPlan::new("update t set a = :2 where b = :1 or c = :1", 2).unwrap();
+        assert_eq!(plan.order, Some(vec![1, 0, 0]));
+        let params = [Param::Int(1), Param::Int(2)];
+        assert_eq!(
+            &*plan.arrange(&params),
+            &[Param::Int(2), Param::Int(1), Param::Int(1)]
+        );
+        assert!(BindPlan::new("select * from t where a = :1 and b = ?", 2).is_err());
+        assert!(BindPlan::new("select * from t where a = :2", 1).is_err());
+        assert!(BindPlan::new("select * from t where a = :0", 0).is_err());
+        assert!(BindPlan::new("select x::int from db:t where h = '12:30'", 0).is_ok());
     }
 
     #[test]

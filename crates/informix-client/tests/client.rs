@@ -13,11 +13,19 @@ use informix_client::{Connection, ErrorKind, Param};
 fn connects_and_selects_one() {
     let server = Server::start();
     let conn = server.connect("testdb");
-    assert_eq!(rows(&conn, "SELECT 1 FROM systables WHERE tabid = 1", &[]), vec![vec!["Integer(1)".to_owned()]]);
+    assert_eq!(
+        rows(&conn, "SELECT 1 FROM systables WHERE tabid = 1", &[]),
+        vec![vec!["Integer(1)".to_owned()]]
+    );
     assert_eq!(conn.server_info().identity.version, "15.0.1.0.3");
     conn.close();
     assert!(conn.is_closed());
-    assert_eq!(conn.execute("SELECT 1 FROM systables", &[]).err().map(|e| e.kind), Some(ErrorKind::Interface));
+    assert_eq!(
+        conn.execute("SELECT 1 FROM systables", &[])
+            .err()
+            .map(|e| e.kind),
+        Some(ErrorKind::Interface)
+    );
 }
 
 #[test]
@@ -25,19 +33,28 @@ fn login_failures_carry_the_server_code() {
     let server = Server::start();
     let mut bad_pw = server.options("testdb");
     bad_pw.password = Some("wrong".into());
-    let e = Connection::connect(&bad_pw).err().expect("bad password refused");
+    let e = Connection::connect(&bad_pw)
+        .err()
+        .expect("bad password refused");
     assert_eq!((e.kind, e.sqlcode), (ErrorKind::Operational, -951));
 
     let mut bad_server = server.options("testdb");
     bad_server.server = "elsewhere".into();
-    assert_eq!(Connection::connect(&bad_server).err().map(|e| e.sqlcode), Some(-761));
+    assert_eq!(
+        Connection::connect(&bad_server).err().map(|e| e.sqlcode),
+        Some(-761)
+    );
 
-    let e = Connection::connect(&server.options("nosuchdb")).err().expect("unknown db refused");
+    let e = Connection::connect(&server.options("nosuchdb"))
+        .err()
+        .expect("unknown db refused");
     assert_eq!((e.kind, e.sqlcode), (ErrorKind::Server, -329));
 
     let mut refused = server.options("testdb");
     refused.port = 1;
-    let e = Connection::connect(&refused).err().expect("nothing listens on port 1");
+    let e = Connection::connect(&refused)
+        .err()
+        .expect("nothing listens on port 1");
     assert!(e.connection_lost && e.kind == ErrorKind::Operational, "{e}");
 }
 
@@ -48,9 +65,15 @@ fn statement_errors_keep_the_session_usable() {
     let e = conn.execute("SELEC 1", &[]).err().unwrap();
     assert_eq!((e.kind, e.sqlcode), (ErrorKind::Server, -201));
     assert!(!e.connection_lost);
-    let e = conn.execute("SELECT * FROM no_such_table", &[]).err().unwrap();
+    let e = conn
+        .execute("SELECT * FROM no_such_table", &[])
+        .err()
+        .unwrap();
     assert_eq!(e.sqlcode, -206);
-    assert_eq!(rows(&conn, "SELECT 2 FROM systables WHERE tabid = 1", &[]).len(), 1);
+    assert_eq!(
+        rows(&conn, "SELECT 2 FROM systables WHERE tabid = 1", &[]).len(),
+        1
+    );
 }
 
 #[test]
@@ -58,20 +81,30 @@ fn dml_rowcount_serial_and_transactions() {
     let server = Server::start();
     let conn = server.connect("testdb");
     conn.set_autocommit(true).unwrap();
-    conn.execute("CREATE TABLE t (id SERIAL, v INT)", &[]).unwrap();
+    conn.execute("CREATE TABLE t (id SERIAL, v INT)", &[])
+        .unwrap();
     conn.set_autocommit(false).unwrap();
-    let r = conn.execute("INSERT INTO t (id, v) VALUES (0, ?)", &[Param::Int(10)]).unwrap();
+    let r = conn
+        .execute("INSERT INTO t (id, v) VALUES (0, ?)", &[Param::Int(10)])
+        .unwrap();
     assert_eq!((r.summary.rowcount, r.summary.serial), (1, 1));
     assert!(conn.in_transaction());
     conn.rollback().unwrap();
     assert!(!conn.in_transaction());
     assert!(rows(&conn, "SELECT v FROM t", &[]).is_empty());
-    conn.execute("INSERT INTO t (id, v) VALUES (0, ?)", &[Param::Int(20)]).unwrap();
+    conn.execute("INSERT INTO t (id, v) VALUES (0, ?)", &[Param::Int(20)])
+        .unwrap();
     conn.commit().unwrap();
     let other = server.connect("testdb");
-    assert_eq!(rows(&other, "SELECT v FROM t", &[]), vec![vec!["Integer(20)".to_owned()]]);
+    assert_eq!(
+        rows(&other, "SELECT v FROM t", &[]),
+        vec![vec!["Integer(20)".to_owned()]]
+    );
     let n = conn
-        .execute_many("INSERT INTO t (id, v) VALUES (0, ?)", &(0..500).map(|i| vec![Param::Int(i)]).collect::<Vec<_>>())
+        .execute_many(
+            "INSERT INTO t (id, v) VALUES (0, ?)",
+            &(0..500).map(|i| vec![Param::Int(i)]).collect::<Vec<_>>(),
+        )
         .unwrap();
     assert_eq!(n, 500);
     conn.commit().unwrap();
@@ -83,7 +116,8 @@ fn unlogged_database_never_opens_a_transaction() {
     let server = Server::start();
     let conn = server.connect("nologdb");
     conn.execute("CREATE TABLE u (v INT)", &[]).unwrap();
-    conn.execute("INSERT INTO u VALUES (?)", &[Param::Int(1)]).unwrap();
+    conn.execute("INSERT INTO u VALUES (?)", &[Param::Int(1)])
+        .unwrap();
     assert!(!conn.in_transaction());
     conn.commit().unwrap();
     assert_eq!(rows(&conn, "SELECT v FROM u", &[]).len(), 1);
@@ -94,12 +128,27 @@ fn large_results_stream_and_interleave() {
     let server = Server::start();
     let conn = server.connect("testdb");
     conn.set_autocommit(true).unwrap();
-    conn.execute("CREATE TABLE big (id INT, name VARCHAR(40))", &[]).unwrap();
-    let data: Vec<Vec<Param>> = (0..20_000).map(|i| vec![Param::Int(i), Param::Str(format!("row {i}"))]).collect();
-    assert_eq!(conn.execute_many("INSERT INTO big VALUES (?, ?)", &data).unwrap(), 20_000);
-    let first = conn.execute("SELECT id, name FROM big ORDER BY id", &[]).unwrap().stream.unwrap();
+    conn.execute("CREATE TABLE big (id INT, name VARCHAR(40))", &[])
+        .unwrap();
+    let data: Vec<Vec<Param>> = (0..20_000)
+        .map(|i| vec![Param::Int(i), Param::Str(format!("row {i}"))])
+        .collect();
+    assert_eq!(
+        conn.execute_many("INSERT INTO big VALUES (?, ?)", &data)
+            .unwrap(),
+        20_000
+    );
+    let first = conn
+        .execute("SELECT id, name FROM big ORDER BY id", &[])
+        .unwrap()
+        .stream
+        .unwrap();
     let b1 = first.next_batch().unwrap().unwrap();
-    assert!(b1.len() > 1 && b1.len() < 20_000, "one batch, not everything: {}", b1.len());
+    assert!(
+        b1.len() > 1 && b1.len() < 20_000,
+        "one batch, not everything: {}",
+        b1.len()
+    );
     // Another statement while the first result is still streaming: the first is kept.
     assert_eq!(rows(&conn, "SELECT COUNT(*) FROM big", &[]).len(), 1);
     let mut total = b1.len();
@@ -119,7 +168,11 @@ fn threads_share_one_connection() {
             let conn = conn.clone();
             std::thread::spawn(move || {
                 for _ in 0..50 {
-                    let got = rows(&conn, "SELECT tabid FROM systables WHERE tabid = ?", &[Param::Int(t)]);
+                    let got = rows(
+                        &conn,
+                        "SELECT tabid FROM systables WHERE tabid = ?",
+                        &[Param::Int(t)],
+                    );
                     assert_eq!(got, vec![vec![format!("Integer({t})")]]);
                 }
             })
@@ -135,11 +188,24 @@ fn result_dropped_on_another_thread_is_cleaned_up_later() {
     let server = Server::start();
     let conn = server.connect("testdb");
     conn.set_autocommit(true).unwrap();
-    let stream = conn.execute("SELECT tabid FROM systables", &[]).unwrap().stream.unwrap();
+    let stream = conn
+        .execute("SELECT tabid FROM systables", &[])
+        .unwrap()
+        .stream
+        .unwrap();
     std::thread::spawn(move || drop(stream)).join().unwrap();
-    assert!(conn.pending_cleanup() <= 1);
-    assert_eq!(rows(&conn, "SELECT 1 FROM systables WHERE tabid = 1", &[]).len(), 1);
-    assert_eq!(conn.pending_cleanup(), 0);
+    assert_eq!(
+        conn.pending_cleanup(),
+        1,
+        "the CLOSE waits for the next exchange"
+    );
+    let next = conn
+        .execute("SELECT 1 FROM systables WHERE tabid = 1", &[])
+        .unwrap()
+        .stream
+        .unwrap();
+    assert_eq!(conn.pending_cleanup(), 0, "sent before the next statement");
+    assert_eq!(next.next_batch().unwrap().map(|b| b.len()), Some(1));
 }
 
 #[test]
@@ -147,29 +213,57 @@ fn round_trips_per_operation() {
     let server = Server::start();
     let conn = server.connect("testdb");
     conn.set_autocommit(true).unwrap();
-    conn.execute("CREATE TABLE rt (id INT, v VARCHAR(10))", &[]).unwrap();
+    conn.execute("CREATE TABLE rt (id INT, v VARCHAR(10))", &[])
+        .unwrap();
     let rt = |f: &dyn Fn()| {
         let before = conn.wire_stats().unwrap().1;
         f();
         conn.wire_stats().unwrap().1 - before
     };
     let q = "SELECT id, v FROM rt WHERE id = ?";
-    assert!(rt(&|| drop(rows(&conn, q, &[Param::Int(1)]))) <= 2, "first execution");
-    assert_eq!(rt(&|| drop(rows(&conn, q, &[Param::Int(2)]))), 1, "repeated SELECT");
+    assert!(
+        rt(&|| drop(rows(&conn, q, &[Param::Int(1)]))) <= 2,
+        "first execution"
+    );
+    assert_eq!(
+        rt(&|| drop(rows(&conn, q, &[Param::Int(2)]))),
+        1,
+        "repeated SELECT"
+    );
     let ins = "INSERT INTO rt VALUES (?, ?)";
-    conn.execute(ins, &[Param::Int(1), Param::Str("a".into())]).unwrap();
-    assert_eq!(rt(&|| drop(conn.execute(ins, &[Param::Int(2), Param::Str("b".into())]).unwrap())), 1, "INSERT");
-    let many = |n: i64| (0..n).map(|i| vec![Param::Int(i), Param::Str("x".into())]).collect::<Vec<_>>();
-    let small = rt(&|| drop(conn.execute_many(ins, &many(10)).unwrap()));
-    let large = rt(&|| drop(conn.execute_many(ins, &many(5_000)).unwrap()));
+    conn.execute(ins, &[Param::Int(1), Param::Str("a".into())])
+        .unwrap();
+    assert_eq!(
+        rt(&|| drop(
+            conn.execute(ins, &[Param::Int(2), Param::Str("b".into())])
+                .unwrap()
+        )),
+        1,
+        "INSERT"
+    );
+    let many = |n: i64| {
+        (0..n)
+            .map(|i| vec![Param::Int(i), Param::Str("x".into())])
+            .collect::<Vec<_>>()
+    };
+    let small = rt(&|| {
+        conn.execute_many(ins, &many(10)).unwrap();
+    });
+    let large = rt(&|| {
+        conn.execute_many(ins, &many(5_000)).unwrap();
+    });
     assert_eq!(small, large, "executemany round trips do not grow with N");
 }
 
 #[test]
 fn tls_verifies_the_server_certificate() {
     let server = Server::start_with(true);
-    let conn = Connection::connect(&server.tls_options("testdb")).expect("TLS connect with the right CA");
-    assert_eq!(rows(&conn, "SELECT 1 FROM systables WHERE tabid = 1", &[]).len(), 1);
+    let conn =
+        Connection::connect(&server.tls_options("testdb")).expect("TLS connect with the right CA");
+    assert_eq!(
+        rows(&conn, "SELECT 1 FROM systables WHERE tabid = 1", &[]).len(),
+        1
+    );
 
     let other_ca = common::make_tls("other");
     let mut wrong = server.tls_options("testdb");

@@ -158,9 +158,10 @@ fn param_from_py(v: &Bound<'_, PyAny>, codec: TextCodec) -> PyResult<Param> {
     }
     Err(client(
         py,
-        ErrorKind::NotSupported,
+        ErrorKind::Programming,
         format!(
-            "parameters of type {} are not supported",
+            "parameters of type {} are not supported (use int, float, Decimal, str, bytes, \
+             bool, None, date, datetime, time, timedelta or IntervalYM)",
             v.get_type().name()?
         ),
     ))
@@ -170,7 +171,13 @@ fn param_from_py(v: &Bound<'_, PyAny>, codec: TextCodec) -> PyResult<Param> {
 pub fn description<'py>(py: Python<'py>, cols: &Columns) -> PyResult<Bound<'py, PyList>> {
     let list = PyList::empty(py);
     for c in &cols.descriptors {
-        let base = i64::from(c.base_type());
+        // Smart LOBs are described as an opaque UDTFIXED (41); report them as BLOB (102) and
+        // CLOB (101) so that `type_code == informix_db.BINARY` holds for a BLOB column.
+        let base = match (c.base_type(), c.extended_id) {
+            (41, 10) => 102,
+            (41, 11) => 101,
+            (b, _) => i64::from(b),
+        };
         let len = i64::from(c.encoded_length);
         let (precision, scale) = match c.base_type() {
             5 | 8 => {
@@ -219,10 +226,12 @@ pub fn append_rows(
     for i in 0..batch.len() {
         let mut reader = CellReader::new(batch.row(i));
         let mut err = None;
-        let cells =
-            cols.kinds
-                .iter()
-                .map(|kind| match reader.next(*kind).map_err(|e| e.to_string()) {
+        let cells = cols
+            .kinds
+            .iter()
+            .zip(&cols.descriptors)
+            .map(
+                |(kind, desc)| match reader.next(*kind).map_err(|e| e.to_string()) {
                     Ok(Cell::BlobDescriptor { text, .. }) => match blobs.next() {
                         Some(content) if text => {
                             PyString::new(py, &codec.decode(content)).into_any()
@@ -235,6 +244,12 @@ pub fn append_rows(
                             py.None().into_bound(py)
                         }
                     },
+                    Ok(Cell::Complex { base, body }) => {
+                        complex_to_py(py, base, body, &desc.extended_name).unwrap_or_else(|e| {
+                            err.get_or_insert(e);
+                            py.None().into_bound(py)
+                        })
+                    }
                     Ok(cell) => cell_to_py(py, cell, *kind, codec).unwrap_or_else(|e| {
                         err.get_or_insert(e);
                         py.None().into_bound(py)
@@ -245,7 +260,8 @@ pub fn append_rows(
                         });
                         py.None().into_bound(py)
                     }
-                });
+                },
+            );
         let tuple = PyTuple::new(py, cells)?;
         if let Some(e) = err {
             return Err(e);
@@ -288,14 +304,11 @@ fn cell_to_py<'py>(
         Cell::Float(v) => v.into_pyobject(py)?.into_any(),
         Cell::Decimal(b) => match decimal::decode_packed(b).map_err(codec_err)? {
             None => py.None().into_bound(py),
-            Some(d) => {
-                let scale = match kind {
-                    // Keep the column's scale so 12.50 stays 12.50, as the reference does.
-                    ColumnKind::Decimal { scale, .. } if scale != 255 => Some(scale),
-                    _ => None,
-                };
-                decimal_type(py)?.call1((d.to_string_with_scale(scale),))?
-            }
+            // The reference driver's value exactly: fraction digits without trailing
+            // zeros (a DECIMAL(8,2) 12.50 reads as Decimal('12.5'), 7.00 as Decimal('7')),
+            // integers in plain form (never '1E+3'). Measured against informix-driver
+            // 2026.9.3 by tests/test_dropin.py.
+            Some(d) => decimal_type(py)?.call1((d.to_string_with_scale(Some(0)),))?,
         },
         Cell::Date(days) => {
             let (y, m, d) = days_to_ymd(days).map_err(codec_err)?;
@@ -362,6 +375,34 @@ fn cell_to_py<'py>(
     })
 }
 
+static ROW_VALUE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static COLLECTION_VALUE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+/// ROW and SET/MULTISET/LIST values: the undecoded body with the type's schema text,
+/// as the reference driver returns them (`RowValue` / `CollectionValue`).
+fn complex_to_py<'py>(
+    py: Python<'py>,
+    base: u8,
+    body: &[u8],
+    schema: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    let raw = PyBytes::new(py, body);
+    let kind = match base {
+        19 => "set",
+        20 => "multiset",
+        21 => "list",
+        23 => "collection",
+        _ => {
+            return ROW_VALUE
+                .import(py, "informix_db._types", "RowValue")?
+                .call1((raw, schema));
+        }
+    };
+    COLLECTION_VALUE
+        .import(py, "informix_db._types", "CollectionValue")?
+        .call1((raw, kind, schema))
+}
+
 fn datetime_to_py<'py>(
     py: Python<'py>,
     v: &DateTime,
@@ -371,7 +412,7 @@ fn datetime_to_py<'py>(
     let end = q.end as u8;
     if end <= TimeUnit::Day as u8 {
         let (m, d) = (v.month.max(1) as u8, v.day.max(1) as u8);
-        return Ok(PyDate::new(py, if start == 0 { v.year } else { 1900 }, m, d)?.into_any());
+        return Ok(PyDate::new(py, if start == 0 { v.year } else { 1 }, m, d)?.into_any());
     }
     if start >= TimeUnit::Hour as u8 {
         return Ok(PyTime::new(
@@ -384,7 +425,9 @@ fn datetime_to_py<'py>(
         )?
         .into_any());
     }
-    let year = if start == 0 { v.year } else { 1900 };
+    // Fields the qualifier lacks default to the earliest value (year 1, January, day 1),
+    // exactly as the reference driver fills them.
+    let year = if start == 0 { v.year } else { 1 };
     Ok(PyDateTime::new(
         py,
         year,

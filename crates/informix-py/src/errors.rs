@@ -30,6 +30,12 @@ fn build(py: Python<'_>, e: &Error) -> PyResult<PyErr> {
         if e.sqlcode != 0 {
             kwargs.set_item("sqlcode", e.sqlcode)?;
             kwargs.set_item("isam_code", e.isam)?;
+            // Login rejections carry a server code too: give them the same SQLSTATE.
+            let state = match &e.sqlstate {
+                Some(s) => s.clone().into_pyobject(py)?.into_any(),
+                None => module.getattr("sqlstate_for")?.call1((e.sqlcode,))?,
+            };
+            kwargs.set_item("sqlstate", state)?;
         }
         let class = module.getattr(class_name(e.kind))?;
         class.call((format!("{}{}", e.prefix, e.message),), Some(&kwargs))?

@@ -6,6 +6,7 @@
 
 mod convert;
 mod errors;
+mod pool;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -103,6 +104,17 @@ fn connect(
 struct NativeConnection {
     conn: Connection,
     codec: TextCodec,
+}
+
+impl NativeConnection {
+    /// Wraps a connection handed out by the pool.
+    pub(crate) fn from_client(conn: Connection, codec: TextCodec) -> Self {
+        NativeConnection { conn, codec }
+    }
+
+    pub(crate) fn client(&self) -> &Connection {
+        &self.conn
+    }
 }
 
 #[pymethods]
@@ -361,6 +373,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(connect, m)?)?;
     m.add_class::<NativeConnection>()?;
     m.add_class::<NativeResult>()?;
+    m.add_class::<pool::NativePool>()?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     let _ = PyTuple::empty(m.py());
     Ok(())

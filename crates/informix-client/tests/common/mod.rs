@@ -14,7 +14,9 @@ fn binary() -> PathBuf {
         return PathBuf::from(p);
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let target = std::env::var("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or(root.join("target"));
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or(root.join("target"));
     ["release", "debug"]
         .iter()
         .map(|p| target.join(p).join("informix-testserver"))
@@ -37,7 +39,9 @@ pub fn make_tls(tag: &str) -> Tls {
     std::fs::create_dir_all(&dir).unwrap();
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca_params.distinguished_name.push(DnType::CommonName, format!("informix_db test CA {tag}"));
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, format!("informix_db test CA {tag}"));
     let ca_key = KeyPair::generate().unwrap();
     let ca_cert = ca_params.self_signed(&ca_key).unwrap();
     let leaf_params = CertificateParams::new(vec!["localhost".to_owned()]).unwrap();
@@ -73,14 +77,34 @@ impl Server {
         let tls_files = with_tls.then(|| make_tls("srv"));
         let mut cmd = Command::new(binary());
         cmd.args([
-            "--listen", "127.0.0.1:0", "--server-name", "informix", "--user", "informix:in4mix",
-            "--user", "app:secret", "--database", "testdb:logged", "--database", "nologdb:unlogged",
-            "--database", "ansidb:ansi",
+            "--listen",
+            "127.0.0.1:0",
+            "--server-name",
+            "informix",
+            "--user",
+            "informix:in4mix",
+            "--user",
+            "app:secret",
+            "--database",
+            "testdb:logged",
+            "--database",
+            "nologdb:unlogged",
+            "--database",
+            "ansidb:ansi",
         ]);
         if let Some(t) = &tls_files {
-            cmd.arg("--tls-listen").arg("127.0.0.1:0").arg("--tls-cert").arg(&t.cert).arg("--tls-key").arg(&t.key);
+            cmd.arg("--tls-listen")
+                .arg("127.0.0.1:0")
+                .arg("--tls-cert")
+                .arg(&t.cert)
+                .arg("--tls-key")
+                .arg(&t.key);
         }
-        let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().expect("server starts");
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("server starts");
         let stdout = child.stdout.take().unwrap();
         let mut lines = BufReader::new(stdout).lines();
         let (mut sqli, mut tls, mut control) = (None, None, None);
@@ -101,7 +125,13 @@ impl Server {
         }
         // Keep draining stdout so the server never blocks on a full pipe.
         std::thread::spawn(move || for _ in lines {});
-        Server { child, sqli: sqli.unwrap(), tls, control, tls_files }
+        Server {
+            child,
+            sqli: sqli.unwrap(),
+            tls,
+            control,
+            tls_files,
+        }
     }
 
     pub fn options(&self, database: &str) -> ConnectOptions {
@@ -121,7 +151,10 @@ impl Server {
         ConnectOptions {
             host: "localhost".into(),
             port: self.tls.expect("tls listener").port(),
-            tls: Some(TlsOptions { ca_file: Some(files.ca.clone()), ..TlsOptions::default() }),
+            tls: Some(TlsOptions {
+                ca_file: Some(files.ca.clone()),
+                ..TlsOptions::default()
+            }),
             ..self.options(database)
         }
     }
@@ -146,7 +179,12 @@ impl Server {
         let body = self.control("counters");
         let key = "\"round_trips\":";
         let at = body.find(key).expect("round_trips in counters") + key.len();
-        body[at..].chars().take_while(char::is_ascii_digit).collect::<String>().parse().unwrap()
+        body[at..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect::<String>()
+            .parse()
+            .unwrap()
     }
 }
 
@@ -169,7 +207,14 @@ pub fn rows(conn: &Connection, sql: &str, params: &[informix_client::Param]) -> 
     while let Some(batch) = stream.next_batch().unwrap() {
         for i in 0..batch.len() {
             let mut cells = CellReader::new(batch.row(i));
-            out.push(stream.columns.kinds.iter().map(|k| format!("{:?}", cells.next(*k).unwrap())).collect());
+            out.push(
+                stream
+                    .columns
+                    .kinds
+                    .iter()
+                    .map(|k| format!("{:?}", cells.next(*k).unwrap()))
+                    .collect(),
+            );
             assert!(cells.is_exhausted());
         }
     }

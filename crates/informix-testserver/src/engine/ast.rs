@@ -61,7 +61,11 @@ pub enum Expr {
     Lit(Lit, usize),
     /// `?`, numbered from 0 in text order.
     Param(usize),
-    Col { table: Option<String>, name: String, pos: usize },
+    Col {
+        table: Option<String>,
+        name: String,
+        pos: usize,
+    },
     Neg(Box<Expr>),
     Not(Box<Expr>),
     Bin(BinOp, Box<Expr>, Box<Expr>),
@@ -69,15 +73,49 @@ pub enum Expr {
     And(Box<Expr>, Box<Expr>),
     Or(Box<Expr>, Box<Expr>),
     IsNull(Box<Expr>, bool),
-    Between { e: Box<Expr>, lo: Box<Expr>, hi: Box<Expr>, not: bool },
-    InList { e: Box<Expr>, list: Vec<Expr>, not: bool },
-    InSub { e: Box<Expr>, q: Box<Query>, not: bool },
-    Like { e: Box<Expr>, pat: Box<Expr>, esc: Option<Box<Expr>>, not: bool, matches: bool },
+    Between {
+        e: Box<Expr>,
+        lo: Box<Expr>,
+        hi: Box<Expr>,
+        not: bool,
+    },
+    InList {
+        e: Box<Expr>,
+        list: Vec<Expr>,
+        not: bool,
+    },
+    InSub {
+        e: Box<Expr>,
+        q: Box<Query>,
+        not: bool,
+    },
+    Like {
+        e: Box<Expr>,
+        pat: Box<Expr>,
+        esc: Option<Box<Expr>>,
+        not: bool,
+        matches: bool,
+    },
     Exists(Box<Query>, bool),
     Sub(Box<Query>),
-    Quant { e: Box<Expr>, op: CmpOp, all: bool, q: Box<Query> },
-    Case { op: Option<Box<Expr>>, whens: Vec<(Expr, Expr)>, els: Option<Box<Expr>> },
-    Func { name: String, args: Vec<Expr>, distinct: bool, star: bool, pos: usize },
+    Quant {
+        e: Box<Expr>,
+        op: CmpOp,
+        all: bool,
+        q: Box<Query>,
+    },
+    Case {
+        op: Option<Box<Expr>>,
+        whens: Vec<(Expr, Expr)>,
+        els: Option<Box<Expr>>,
+    },
+    Func {
+        name: String,
+        args: Vec<Expr>,
+        distinct: bool,
+        star: bool,
+        pos: usize,
+    },
     Cast(Box<Expr>, Ty),
     DtLit(String, Qual, usize),
     IvLit(String, Qual, usize),
@@ -91,7 +129,11 @@ pub enum Expr {
     /// `expr[a,b]` character subscript.
     Substr(Box<Expr>, i64, i64),
     /// TRIM: mode 0 both, 1 leading, 2 trailing.
-    Trim { e: Box<Expr>, chars: Option<Box<Expr>>, mode: u8 },
+    Trim {
+        e: Box<Expr>,
+        chars: Option<Box<Expr>>,
+        mode: u8,
+    },
     Row(Vec<Expr>),
 }
 
@@ -113,9 +155,21 @@ pub enum JoinKind {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum TableRef {
-    Named { name: ObjName, alias: Option<String> },
-    Sub { q: Box<Query>, alias: Option<String>, cols: Vec<String> },
-    Join { left: Box<TableRef>, right: Box<TableRef>, kind: JoinKind, on: Option<Expr> },
+    Named {
+        name: ObjName,
+        alias: Option<String>,
+    },
+    Sub {
+        q: Box<Query>,
+        alias: Option<String>,
+        cols: Vec<String>,
+    },
+    Join {
+        left: Box<TableRef>,
+        right: Box<TableRef>,
+        kind: JoinKind,
+        on: Option<Expr>,
+    },
     /// Informix `OUTER t` / `OUTER (t1, t2)` in a comma list.
     Outer(Vec<TableRef>),
 }
@@ -249,18 +303,61 @@ pub enum Isolation {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Stmt {
     Query(Query),
-    Insert { table: ObjName, cols: Option<Vec<(String, usize)>>, src: InsertSrc },
-    Update { table: ObjName, alias: Option<String>, sets: Vec<(String, usize, Expr)>, where_: Option<Expr> },
-    Delete { table: ObjName, where_: Option<Expr> },
+    Insert {
+        table: ObjName,
+        cols: Option<Vec<(String, usize)>>,
+        src: InsertSrc,
+    },
+    Update {
+        table: ObjName,
+        alias: Option<String>,
+        sets: Vec<(String, usize, Expr)>,
+        where_: Option<Expr>,
+    },
+    Delete {
+        table: ObjName,
+        where_: Option<Expr>,
+    },
     CreateTable(CreateTable),
-    DropTable { name: ObjName, if_exists: bool },
-    CreateIndex { name: ObjName, table: ObjName, cols: Vec<(String, bool)>, unique: bool, if_not_exists: bool },
-    DropIndex { name: ObjName, if_exists: bool },
-    CreateView { name: ObjName, cols: Option<Vec<String>>, q: Box<Query>, text: String, if_not_exists: bool },
-    DropView { name: ObjName, if_exists: bool },
-    Alter { name: ObjName, ops: Vec<AlterOp> },
-    RenameTable { from: ObjName, to: String },
-    RenameColumn { table: ObjName, from: String, to: String },
+    DropTable {
+        name: ObjName,
+        if_exists: bool,
+    },
+    CreateIndex {
+        name: ObjName,
+        table: ObjName,
+        cols: Vec<(String, bool)>,
+        unique: bool,
+        if_not_exists: bool,
+    },
+    DropIndex {
+        name: ObjName,
+        if_exists: bool,
+    },
+    CreateView {
+        name: ObjName,
+        cols: Option<Vec<String>>,
+        q: Box<Query>,
+        text: String,
+        if_not_exists: bool,
+    },
+    DropView {
+        name: ObjName,
+        if_exists: bool,
+    },
+    Alter {
+        name: ObjName,
+        ops: Vec<AlterOp>,
+    },
+    RenameTable {
+        from: ObjName,
+        to: String,
+    },
+    RenameColumn {
+        table: ObjName,
+        from: String,
+        to: String,
+    },
     Truncate(ObjName),
     Begin,
     Commit,
@@ -272,13 +369,23 @@ pub enum Stmt {
     /// SET LOCK MODE: None = NOT WAIT, Some(None) = WAIT forever, Some(Some(n)) = n seconds.
     SetLockMode(Option<Option<u32>>),
     UpdateStats(Option<ObjName>),
-    LockTable { name: ObjName, exclusive: bool },
+    LockTable {
+        name: ObjName,
+        exclusive: bool,
+    },
     UnlockTable(ObjName),
-    CreateDatabase { name: String, log: u8 },
+    CreateDatabase {
+        name: String,
+        log: u8,
+    },
     DropDatabase(String),
     Database(String),
     CloseDatabase,
-    ExecProc { name: String, args: Vec<Expr>, function: bool },
+    ExecProc {
+        name: String,
+        args: Vec<Expr>,
+        function: bool,
+    },
     /// Accepted and ignored; carries its statement type.
     Noop(i16),
 }

@@ -186,7 +186,12 @@ pub fn convert(v: ValueRef<'_>, src: Src, dst: Ty, cx: &ConvCtx) -> Result<Value
             (_, Rep::DtText) => {
                 let s = text_of(v).ok_or_else(|| err(-1218))?;
                 let f = dt::parse_dt(s, Qual::decode(src.len))?;
-                let g = dt::extend(&f, Qual::decode(src.len), Qual::dt(t::TU_YEAR, t::TU_DAY), &cx.now)?;
+                let g = dt::extend(
+                    &f,
+                    Qual::decode(src.len),
+                    Qual::dt(t::TU_YEAR, t::TU_DAY),
+                    &cx.now,
+                )?;
                 dt::make_date(g[0], g[1], g[2]).map(Value::Integer)
             }
             (_, Rep::Dec) => {
@@ -200,7 +205,9 @@ pub fn convert(v: ValueRef<'_>, src: Src, dst: Ty, cx: &ConvCtx) -> Result<Value
                 }
                 // A full DATETIME string also converts to its date part.
                 match dt::parse_dt_auto(s) {
-                    Ok((f, q)) if q.start == t::TU_YEAR && q.end >= t::TU_DAY => dt::make_date(f[0], f[1], f[2]).map(Value::Integer),
+                    Ok((f, q)) if q.start == t::TU_YEAR && q.end >= t::TU_DAY => {
+                        dt::make_date(f[0], f[1], f[2]).map(Value::Integer)
+                    }
                     _ => dt::parse_date(s).map(Value::Integer),
                 }
             }
@@ -209,7 +216,12 @@ pub fn convert(v: ValueRef<'_>, src: Src, dst: Ty, cx: &ConvCtx) -> Result<Value
         Class::DateTime => {
             let q = dst.qual();
             let f = match (v, src.rep) {
-                (ValueRef::Integer(d), Rep::Date) => dt::extend(&dt::fields_from_day(d), Qual::dt(t::TU_YEAR, t::TU_DAY), q, &cx.now)?,
+                (ValueRef::Integer(d), Rep::Date) => dt::extend(
+                    &dt::fields_from_day(d),
+                    Qual::dt(t::TU_YEAR, t::TU_DAY),
+                    q,
+                    &cx.now,
+                )?,
                 (_, Rep::DtText) => {
                     let s = text_of(v).ok_or_else(|| err(-1262))?;
                     let sq = Qual::decode(src.len);
@@ -251,7 +263,10 @@ pub fn convert(v: ValueRef<'_>, src: Src, dst: Ty, cx: &ConvCtx) -> Result<Value
                     let s = text_of(v).ok_or_else(|| err(-1262))?;
                     Ok(Value::Integer(dt::parse_iv_for(s, q)?))
                 }
-                (ValueRef::Integer(i), Rep::Int) => Ok(Value::Integer(dt::parse_iv(&i.to_string(), Qual { prec: 9, ..q })?)),
+                (ValueRef::Integer(i), Rep::Int) => Ok(Value::Integer(dt::parse_iv(
+                    &i.to_string(),
+                    Qual { prec: 9, ..q },
+                )?)),
                 _ => Err(err(-1260)),
             }
         }
@@ -290,16 +305,60 @@ fn check_day(d: i64) -> Result<Value, SqlError> {
 
 /// A client parameter as a SQLite value plus what it is.
 pub fn param_value(p: &Param) -> (Value, Src) {
-    let text = |s: &str| (Value::Text(s.to_string()), Src { rep: Rep::Text, len: 0 });
+    let text = |s: &str| {
+        (
+            Value::Text(s.to_string()),
+            Src {
+                rep: Rep::Text,
+                len: 0,
+            },
+        )
+    };
     match p {
-        Param::Null => (Value::Null, Src { rep: Rep::Null, len: 0 }),
-        Param::Int(i) => (Value::Integer(*i), Src { rep: Rep::Int, len: 10 }),
-        Param::Float(f) => (Value::Real(*f), Src { rep: Rep::Real, len: 8 }),
+        Param::Null => (
+            Value::Null,
+            Src {
+                rep: Rep::Null,
+                len: 0,
+            },
+        ),
+        Param::Int(i) => (
+            Value::Integer(*i),
+            Src {
+                rep: Rep::Int,
+                len: 10,
+            },
+        ),
+        Param::Float(f) => (
+            Value::Real(*f),
+            Src {
+                rep: Rep::Real,
+                len: 8,
+            },
+        ),
         Param::Text(s) => text(s),
-        Param::Decimal(s) => (Value::Text(s.clone()), Src { rep: Rep::Dec, len: 0x20FF }),
-        Param::Date(d) => (Value::Integer(i64::from(*d)), Src { rep: Rep::Date, len: 4 }),
+        Param::Decimal(s) => (
+            Value::Text(s.clone()),
+            Src {
+                rep: Rep::Dec,
+                len: 0x20FF,
+            },
+        ),
+        Param::Date(d) => (
+            Value::Integer(i64::from(*d)),
+            Src {
+                rep: Rep::Date,
+                len: 4,
+            },
+        ),
         Param::DateTime(s) | Param::Interval(s) => text(s),
-        Param::Bytes(b) => (Value::Blob(b.clone()), Src { rep: Rep::Blob, len: 0 }),
+        Param::Bytes(b) => (
+            Value::Blob(b.clone()),
+            Src {
+                rep: Rep::Blob,
+                len: 0,
+            },
+        ),
     }
 }
 
@@ -375,7 +434,9 @@ pub fn to_cell(v: ValueRef<'_>, oc: OutConv) -> Result<Cell, SqlError> {
             let i = match v {
                 ValueRef::Integer(i) => i,
                 ValueRef::Real(f) => f.trunc() as i64,
-                _ => as_dec(v)?.and_then(|d| d.to_i64_trunc()).ok_or_else(|| err(-1213))?,
+                _ => as_dec(v)?
+                    .and_then(|d| d.to_i64_trunc())
+                    .ok_or_else(|| err(-1213))?,
             };
             let (lo, hi, code) = int_range(ty.code);
             if i < lo || i > hi {
@@ -386,7 +447,11 @@ pub fn to_cell(v: ValueRef<'_>, oc: OutConv) -> Result<Cell, SqlError> {
         Class::Float => match v {
             ValueRef::Real(f) => Cell::Float(f),
             ValueRef::Integer(i) => Cell::Float(i as f64),
-            _ => Cell::Float(text_of(v).and_then(|s| s.trim().parse().ok()).ok_or_else(|| err(-1213))?),
+            _ => Cell::Float(
+                text_of(v)
+                    .and_then(|s| s.trim().parse().ok())
+                    .ok_or_else(|| err(-1213))?,
+            ),
         },
         Class::Dec => match v {
             ValueRef::Integer(i) => Cell::Int(i),
@@ -407,7 +472,16 @@ pub fn to_cell(v: ValueRef<'_>, oc: OutConv) -> Result<Cell, SqlError> {
         },
         Class::Char => match v {
             ValueRef::Text(b) => Cell::Text(String::from_utf8_lossy(b).into_owned()),
-            other => Cell::Text(text_form(other, Src { rep: oc.rep, len: ty.len })?.unwrap_or_default()),
+            other => Cell::Text(
+                text_form(
+                    other,
+                    Src {
+                        rep: oc.rep,
+                        len: ty.len,
+                    },
+                )?
+                .unwrap_or_default(),
+            ),
         },
         Class::Date => match v {
             ValueRef::Integer(i) => Cell::Int(i),
@@ -447,7 +521,10 @@ mod tests {
     use super::*;
 
     fn cx(ansi: bool) -> ConvCtx {
-        ConvCtx { ansi, now: [2024, 5, 6, 7, 8, 9, 0] }
+        ConvCtx {
+            ansi,
+            now: [2024, 5, 6, 7, 8, 9, 0],
+        }
     }
     fn cv(p: Param, ty: Ty) -> Result<Value, i32> {
         let (v, s) = param_value(&p);
@@ -456,48 +533,115 @@ mod tests {
 
     #[test]
     fn numeric_conversions() {
-        assert_eq!(cv(Param::Text("12".into()), Ty::int()), Ok(Value::Integer(12)));
+        assert_eq!(
+            cv(Param::Text("12".into()), Ty::int()),
+            Ok(Value::Integer(12))
+        );
         assert_eq!(cv(Param::Text("abc".into()), Ty::int()), Err(-1213));
         assert_eq!(cv(Param::Int(40000), Ty::smallint()), Err(-1214));
         assert_eq!(cv(Param::Int(1 << 40), Ty::int()), Err(-1215));
-        assert_eq!(cv(Param::Decimal("12.7".into()), Ty::int()), Ok(Value::Integer(12)));
-        assert_eq!(cv(Param::Decimal("1234.567".into()), Ty::decimal(6, 2)), Ok(Value::Text("1234.57".into())));
-        assert_eq!(cv(Param::Decimal("12345.5".into()), Ty::decimal(6, 2)), Err(-1226));
-        assert_eq!(cv(Param::Float(0.1), Ty::decimal(12, 2)), Ok(Value::Text("0.10".into())));
+        assert_eq!(
+            cv(Param::Decimal("12.7".into()), Ty::int()),
+            Ok(Value::Integer(12))
+        );
+        assert_eq!(
+            cv(Param::Decimal("1234.567".into()), Ty::decimal(6, 2)),
+            Ok(Value::Text("1234.57".into()))
+        );
+        assert_eq!(
+            cv(Param::Decimal("12345.5".into()), Ty::decimal(6, 2)),
+            Err(-1226)
+        );
+        assert_eq!(
+            cv(Param::Float(0.1), Ty::decimal(12, 2)),
+            Ok(Value::Text("0.10".into()))
+        );
         assert_eq!(cv(Param::Int(i64::MIN), Ty::bigint()), Err(-1284));
     }
 
     #[test]
     fn char_conversions() {
-        assert_eq!(cv(Param::Text("ab".into()), Ty::char(4)), Ok(Value::Text("ab  ".into())));
-        assert_eq!(cv(Param::Text("abcdef".into()), Ty::varchar(3, 0)), Ok(Value::Text("abc".into())));
+        assert_eq!(
+            cv(Param::Text("ab".into()), Ty::char(4)),
+            Ok(Value::Text("ab  ".into()))
+        );
+        assert_eq!(
+            cv(Param::Text("abcdef".into()), Ty::varchar(3, 0)),
+            Ok(Value::Text("abc".into()))
+        );
         let (v, s) = param_value(&Param::Text("abcdef".into()));
-        assert_eq!(convert((&v).into(), s, Ty::varchar(3, 0), &cx(true)).map_err(|e| e.sqlcode), Err(-1279));
-        assert_eq!(cv(Param::Date(45292), Ty::char(10)), Ok(Value::Text("2024-01-02".into())));
+        assert_eq!(
+            convert((&v).into(), s, Ty::varchar(3, 0), &cx(true)).map_err(|e| e.sqlcode),
+            Err(-1279)
+        );
+        assert_eq!(
+            cv(Param::Date(45292), Ty::char(10)),
+            Ok(Value::Text("2024-01-02".into()))
+        );
     }
 
     #[test]
     fn temporal_conversions() {
-        assert_eq!(cv(Param::Text("2024-01-02".into()), Ty::date()), Ok(Value::Integer(45292)));
+        assert_eq!(
+            cv(Param::Text("2024-01-02".into()), Ty::date()),
+            Ok(Value::Integer(45292))
+        );
         assert_eq!(cv(Param::Text("2024-02-30".into()), Ty::date()), Err(-1206));
         let ys = Ty::datetime(Qual::dt(t::TU_YEAR, t::TU_SECOND));
-        assert_eq!(cv(Param::DateTime("2024-01-02 03:04:05.12345".into()), ys), Ok(Value::Text("2024-01-02 03:04:05".into())));
+        assert_eq!(
+            cv(Param::DateTime("2024-01-02 03:04:05.12345".into()), ys),
+            Ok(Value::Text("2024-01-02 03:04:05".into()))
+        );
         let hm = Ty::datetime(Qual::dt(t::TU_HOUR, t::TU_MINUTE));
-        assert_eq!(cv(Param::DateTime("2024-01-02 03:04:05".into()), hm), Ok(Value::Text("03:04".into())));
-        assert_eq!(cv(Param::Date(45292), ys), Ok(Value::Text("2024-01-02 00:00:00".into())));
+        assert_eq!(
+            cv(Param::DateTime("2024-01-02 03:04:05".into()), hm),
+            Ok(Value::Text("03:04".into()))
+        );
+        assert_eq!(
+            cv(Param::Date(45292), ys),
+            Ok(Value::Text("2024-01-02 00:00:00".into()))
+        );
         let iv = Ty::interval(Qual::iv(t::TU_DAY, t::TU_SECOND));
-        assert_eq!(cv(Param::Interval("-1 00:00:01".into()), iv), Ok(Value::Integer(-(dt::UNITS_DAY + dt::UNITS_SECOND))));
+        assert_eq!(
+            cv(Param::Interval("-1 00:00:01".into()), iv),
+            Ok(Value::Integer(-(dt::UNITS_DAY + dt::UNITS_SECOND)))
+        );
         assert_eq!(cv(Param::Text("x".into()), Ty::boolean()), Err(-9648));
-        assert_eq!(cv(Param::Text("T".into()), Ty::boolean()), Ok(Value::Integer(1)));
+        assert_eq!(
+            cv(Param::Text("T".into()), Ty::boolean()),
+            Ok(Value::Integer(1))
+        );
     }
 
     #[test]
     fn cells() {
-        let c = to_cell(ValueRef::Integer(14), OutConv { ty: Ty::interval(Qual { start: 0, end: 2, prec: 4 }), rep: Rep::IvInt });
+        let c = to_cell(
+            ValueRef::Integer(14),
+            OutConv {
+                ty: Ty::interval(Qual {
+                    start: 0,
+                    end: 2,
+                    prec: 4,
+                }),
+                rep: Rep::IvInt,
+            },
+        );
         assert_eq!(c, Ok(Cell::Text("1-02".into())));
-        let c = to_cell(ValueRef::Integer(1), OutConv { ty: Ty::boolean(), rep: Rep::Bool });
+        let c = to_cell(
+            ValueRef::Integer(1),
+            OutConv {
+                ty: Ty::boolean(),
+                rep: Rep::Bool,
+            },
+        );
         assert_eq!(c, Ok(Cell::Text("t".into())));
-        let c = to_cell(ValueRef::Integer(1 << 40), OutConv { ty: Ty::int(), rep: Rep::Int });
+        let c = to_cell(
+            ValueRef::Integer(1 << 40),
+            OutConv {
+                ty: Ty::int(),
+                rep: Rep::Int,
+            },
+        );
         assert_eq!(c.map_err(|e| e.sqlcode), Err(-1215));
     }
 }

@@ -99,7 +99,11 @@ pub fn date_text(day: i64) -> String {
 pub fn parse_date(s: &str) -> Result<i64, SqlError> {
     let t = s.trim();
     let parts: Vec<&str> = t.split(['-', '/', '.']).collect();
-    if parts.len() != 3 || parts.iter().any(|p| p.is_empty() || !p.bytes().all(|c| c.is_ascii_digit())) {
+    if parts.len() != 3
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || !p.bytes().all(|c| c.is_ascii_digit()))
+    {
         if t.len() == 8 && t.bytes().all(|c| c.is_ascii_digit()) {
             let n = |a: usize, b: usize| t[a..b].parse::<i64>().unwrap_or(0);
             return make_date(n(0, 4), n(4, 6), n(6, 8));
@@ -129,7 +133,9 @@ fn fidx(tu: u8) -> usize {
     }
 }
 
-const FIELD_TU: [u8; 7] = [TU_YEAR, TU_MONTH, TU_DAY, TU_HOUR, TU_MINUTE, TU_SECOND, TU_FRAC];
+const FIELD_TU: [u8; 7] = [
+    TU_YEAR, TU_MONTH, TU_DAY, TU_HOUR, TU_MINUTE, TU_SECOND, TU_FRAC,
+];
 const SEP_BEFORE: [u8; 7] = [0, b'-', b'-', b' ', b':', b':', b'.'];
 
 /// DATETIME fields: year, month, day, hour, minute, second, fraction (1e-5 s).
@@ -149,7 +155,11 @@ pub fn dt_text(f: &Fields, q: Qual) -> String {
         match i {
             0 => out.push_str(&format!("{:04}", f[0])),
             6 => {
-                let n = if q.end >= TU_FRAC { u32::from(q.end - 10) } else { 5 };
+                let n = if q.end >= TU_FRAC {
+                    u32::from(q.end - 10)
+                } else {
+                    5
+                };
                 let v = f[6] / 10i64.pow(5 - n.min(5));
                 out.push_str(&format!("{:0width$}", v, width = n as usize));
             }
@@ -190,15 +200,23 @@ fn scan_fields(s: &str, start: u8) -> Result<(Fields, u8), SqlError> {
         } else {
             let max = if idx == 0 { 4 } else { 2 };
             if digits.len() > max && i - st > max {
-                return Err(SqlError::new(if idx == fidx(start) { -1261 } else { -1263 }, 0));
+                return Err(SqlError::new(
+                    if idx == fidx(start) { -1261 } else { -1263 },
+                    0,
+                ));
             }
-            f[idx] = digits.iter().fold(0i64, |a, &c| a * 10 + i64::from(c - b'0'));
+            f[idx] = digits
+                .iter()
+                .fold(0i64, |a, &c| a * 10 + i64::from(c - b'0'));
             end = FIELD_TU[idx];
         }
         if i == b.len() {
             break;
         }
-        if idx < 6 && b[i] == SEP_BEFORE[idx + 1] && b.get(i + 1).is_some_and(|c| c.is_ascii_digit()) {
+        if idx < 6
+            && b[i] == SEP_BEFORE[idx + 1]
+            && b.get(i + 1).is_some_and(|c| c.is_ascii_digit())
+        {
             i += 1;
             idx += 1;
             continue;
@@ -227,7 +245,16 @@ fn check_fields(f: &Fields, start: usize, end: usize) -> Result<(), SqlError> {
         let ok = match i {
             0 => (1..=9999).contains(&v),
             1 => (1..=12).contains(&v),
-            2 => v >= 1 && v <= if start == 0 { days_in_month(f[0], f[1]) } else if start == 1 { days_in_month(2000, f[1]) } else { 31 },
+            2 => {
+                v >= 1
+                    && v <= if start == 0 {
+                        days_in_month(f[0], f[1])
+                    } else if start == 1 {
+                        days_in_month(2000, f[1])
+                    } else {
+                        31
+                    }
+            }
             3 => (0..24).contains(&v),
             4 | 5 => (0..60).contains(&v),
             _ => (0..100_000).contains(&v),
@@ -329,14 +356,26 @@ pub fn fields_from_day(day: i64) -> Fields {
 
 /// Absolute 10-µs units since 1970 of complete fields.
 pub fn fields_to_units(f: &Fields) -> i64 {
-    days_from_civil(f[0], f[1], f[2]) * UNITS_DAY + f[3] * UNITS_HOUR + f[4] * UNITS_MINUTE + f[5] * UNITS_SECOND + f[6]
+    days_from_civil(f[0], f[1], f[2]) * UNITS_DAY
+        + f[3] * UNITS_HOUR
+        + f[4] * UNITS_MINUTE
+        + f[5] * UNITS_SECOND
+        + f[6]
 }
 
 pub fn units_to_fields(u: i64) -> Fields {
     let days = u.div_euclid(UNITS_DAY);
     let r = u.rem_euclid(UNITS_DAY);
     let (y, m, d) = civil_from_days(days);
-    [y, m, d, r / UNITS_HOUR, r % UNITS_HOUR / UNITS_MINUTE, r % UNITS_MINUTE / UNITS_SECOND, r % UNITS_SECOND]
+    [
+        y,
+        m,
+        d,
+        r / UNITS_HOUR,
+        r % UNITS_HOUR / UNITS_MINUTE,
+        r % UNITS_MINUTE / UNITS_SECOND,
+        r % UNITS_SECOND,
+    ]
 }
 
 /// Size of one `tu` in 10-µs units (day-time intervals only).
@@ -475,8 +514,14 @@ pub fn parse_iv(s: &str, q: Qual) -> Result<i64, SqlError> {
                         return Err(SqlError::new(-1263, 0));
                     }
                 }
-                let size = tus.iter().position(|&x| x == tu).map(|i| [UNITS_DAY, UNITS_HOUR, UNITS_MINUTE, UNITS_SECOND][i]).unwrap_or(1);
-                total = total.checked_add(n.checked_mul(size).ok_or_else(|| SqlError::new(-1265, 0))?).ok_or_else(|| SqlError::new(-1265, 0))?;
+                let size = tus
+                    .iter()
+                    .position(|&x| x == tu)
+                    .map(|i| [UNITS_DAY, UNITS_HOUR, UNITS_MINUTE, UNITS_SECOND][i])
+                    .unwrap_or(1);
+                total = total
+                    .checked_add(n.checked_mul(size).ok_or_else(|| SqlError::new(-1265, 0))?)
+                    .ok_or_else(|| SqlError::new(-1265, 0))?;
             }
         }
         total
@@ -508,7 +553,9 @@ fn split_fields(b: &[u8]) -> Result<Vec<(i64, usize, u8)>, SqlError> {
         if i - st > 18 {
             return Err(SqlError::new(-1261, 0));
         }
-        let v = b[st..i].iter().fold(0i64, |a, &c| a * 10 + i64::from(c - b'0'));
+        let v = b[st..i]
+            .iter()
+            .fold(0i64, |a, &c| a * 10 + i64::from(c - b'0'));
         out.push((v, i - st, sep));
         if i == b.len() {
             return Ok(out);
@@ -529,11 +576,23 @@ pub fn parse_iv_for(s: &str, target: Qual) -> Result<i64, SqlError> {
     }
     let body = s.trim().trim_start_matches(['-', '+']);
     let q = if body.contains('-') {
-        Qual { start: TU_YEAR, end: TU_MONTH, prec: 9 }
+        Qual {
+            start: TU_YEAR,
+            end: TU_MONTH,
+            prec: 9,
+        }
     } else if body.contains(' ') {
-        Qual { start: TU_DAY, end: 15, prec: 9 }
+        Qual {
+            start: TU_DAY,
+            end: 15,
+            prec: 9,
+        }
     } else if body.matches(':').count() == 2 {
-        Qual { start: TU_HOUR, end: 15, prec: 9 }
+        Qual {
+            start: TU_HOUR,
+            end: 15,
+            prec: 9,
+        }
     } else {
         return parse_iv(s, target);
     };
@@ -544,7 +603,13 @@ pub fn parse_iv_for(s: &str, target: Qual) -> Result<i64, SqlError> {
 }
 
 /// DATETIME + INTERVAL (negate the interval to subtract).
-pub fn dt_add(f: &Fields, q: Qual, iv: i64, year_month: bool, now: &Fields) -> Result<Fields, SqlError> {
+pub fn dt_add(
+    f: &Fields,
+    q: Qual,
+    iv: i64,
+    year_month: bool,
+    now: &Fields,
+) -> Result<Fields, SqlError> {
     let full = Qual::dt(TU_YEAR, 15);
     let mut g = extend(f, q, full, now)?;
     if year_month {
@@ -607,11 +672,26 @@ mod tests {
         let f = parse_dt("2024-01-02 03:04:05.123456", q3).unwrap_or_default();
         assert_eq!(dt_text(&f, q3), "2024-01-02 03:04:05.123");
         let hm = Qual::dt(TU_HOUR, TU_MINUTE);
-        assert_eq!(parse_dt("03:04", hm).map(|f| dt_text(&f, hm)), Ok("03:04".to_string()));
-        assert_eq!(parse_dt("2024-01-02", q).map(|f| dt_text(&f, q)), Ok("2024-01-02 00:00:00".to_string()));
-        assert_eq!(parse_dt("2024-13-02 00:00:00", q).map_err(|e| e.sqlcode), Err(-1263));
-        assert_eq!(parse_dt("2024-01-02 25:00:00", q).map_err(|e| e.sqlcode), Err(-1263));
-        assert_eq!(parse_dt("2024-01-02 x", q).map_err(|e| e.sqlcode), Err(-1264));
+        assert_eq!(
+            parse_dt("03:04", hm).map(|f| dt_text(&f, hm)),
+            Ok("03:04".to_string())
+        );
+        assert_eq!(
+            parse_dt("2024-01-02", q).map(|f| dt_text(&f, q)),
+            Ok("2024-01-02 00:00:00".to_string())
+        );
+        assert_eq!(
+            parse_dt("2024-13-02 00:00:00", q).map_err(|e| e.sqlcode),
+            Err(-1263)
+        );
+        assert_eq!(
+            parse_dt("2024-01-02 25:00:00", q).map_err(|e| e.sqlcode),
+            Err(-1263)
+        );
+        assert_eq!(
+            parse_dt("2024-01-02 x", q).map_err(|e| e.sqlcode),
+            Err(-1264)
+        );
         assert_eq!(parse_dt("abc", q).map_err(|e| e.sqlcode), Err(-1262));
         let (f, aq) = parse_dt_auto("2024-01-02 03:04:05.12345").unwrap_or_default_pair();
         assert_eq!(aq, Qual::dt(TU_YEAR, 15));
@@ -633,28 +713,64 @@ mod tests {
         let hm = Qual::dt(TU_HOUR, TU_MINUTE);
         let ys = Qual::dt(TU_YEAR, TU_SECOND);
         let f = [1, 1, 1, 3, 4, 0, 0];
-        assert_eq!(extend(&f, hm, ys, &now).map(|g| dt_text(&g, ys)), Ok("2024-05-06 03:04:00".to_string()));
+        assert_eq!(
+            extend(&f, hm, ys, &now).map(|g| dt_text(&g, ys)),
+            Ok("2024-05-06 03:04:00".to_string())
+        );
         let d = parse_dt("2024-01-31 00:00:00", ys).unwrap_or_default();
-        assert_eq!(dt_add(&d, ys, 1, true, &now).map_err(|e| e.sqlcode), Err(-1267));
-        assert_eq!(dt_add(&d, ys, UNITS_DAY, false, &now).map(|g| dt_text(&g, ys)), Ok("2024-02-01 00:00:00".to_string()));
+        assert_eq!(
+            dt_add(&d, ys, 1, true, &now).map_err(|e| e.sqlcode),
+            Err(-1267)
+        );
+        assert_eq!(
+            dt_add(&d, ys, UNITS_DAY, false, &now).map(|g| dt_text(&g, ys)),
+            Ok("2024-02-01 00:00:00".to_string())
+        );
         let e = parse_dt("2024-02-01 01:00:00", ys).unwrap_or_default();
         assert_eq!(dt_diff(&e, ys, &d, ys, &now), Ok(UNITS_DAY + UNITS_HOUR));
     }
 
     #[test]
     fn intervals() {
-        let ds = Qual { start: TU_DAY, end: 15, prec: 9 };
+        let ds = Qual {
+            start: TU_DAY,
+            end: 15,
+            prec: 9,
+        };
         let v = parse_iv("1 02:03:04.5", ds);
-        assert_eq!(v, Ok(UNITS_DAY + 2 * UNITS_HOUR + 3 * UNITS_MINUTE + 4 * UNITS_SECOND + 50_000));
-        assert_eq!(v.map(|v| iv_text(v, ds)), Ok("1 02:03:04.50000".to_string()));
-        let ym = Qual { start: TU_YEAR, end: TU_MONTH, prec: 4 };
+        assert_eq!(
+            v,
+            Ok(UNITS_DAY + 2 * UNITS_HOUR + 3 * UNITS_MINUTE + 4 * UNITS_SECOND + 50_000)
+        );
+        assert_eq!(
+            v.map(|v| iv_text(v, ds)),
+            Ok("1 02:03:04.50000".to_string())
+        );
+        let ym = Qual {
+            start: TU_YEAR,
+            end: TU_MONTH,
+            prec: 4,
+        };
         assert_eq!(parse_iv("1-02", ym), Ok(14));
-        assert_eq!(parse_iv("-1-02", ym).map(|v| iv_text(v, ym)), Ok("-1-02".to_string()));
+        assert_eq!(
+            parse_iv("-1-02", ym).map(|v| iv_text(v, ym)),
+            Ok("-1-02".to_string())
+        );
         assert_eq!(parse_iv("1-13", ym).map_err(|e| e.sqlcode), Err(-1263));
         assert_eq!(parse_iv("12345-01", ym).map_err(|e| e.sqlcode), Err(-1261));
         let hm = Qual::iv(TU_HOUR, TU_MINUTE);
-        assert_eq!(parse_iv("26:30", hm).map(|v| iv_text(v, hm)), Ok("26:30".to_string()));
-        assert_eq!(parse_iv_for("1 02:03:04.50000", Qual::iv(TU_DAY, TU_SECOND)).map(|v| iv_text(v, Qual::iv(TU_DAY, TU_SECOND))), Ok("1 02:03:04".to_string()));
-        assert_eq!(parse_iv_for("1-02", Qual::iv(TU_DAY, TU_SECOND)).map_err(|e| e.sqlcode), Err(-1266));
+        assert_eq!(
+            parse_iv("26:30", hm).map(|v| iv_text(v, hm)),
+            Ok("26:30".to_string())
+        );
+        assert_eq!(
+            parse_iv_for("1 02:03:04.50000", Qual::iv(TU_DAY, TU_SECOND))
+                .map(|v| iv_text(v, Qual::iv(TU_DAY, TU_SECOND))),
+            Ok("1 02:03:04".to_string())
+        );
+        assert_eq!(
+            parse_iv_for("1-02", Qual::iv(TU_DAY, TU_SECOND)).map_err(|e| e.sqlcode),
+            Err(-1266)
+        );
     }
 }

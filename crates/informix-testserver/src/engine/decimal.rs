@@ -54,7 +54,10 @@ impl Dec {
     pub const ZERO: Dec = Dec { m: 0, s: 0 };
 
     pub fn from_i64(v: i64) -> Dec {
-        Dec { m: i128::from(v), s: 0 }
+        Dec {
+            m: i128::from(v),
+            s: 0,
+        }
     }
 
     /// Exact value of the shortest decimal that round-trips `f`.
@@ -72,7 +75,11 @@ impl Dec {
     /// Truncates toward zero; None if it does not fit an i64.
     pub fn to_i64_trunc(self) -> Option<i64> {
         let m = if self.s > 0 {
-            if self.s > 38 { 0 } else { self.m / pow10(self.s as u32) }
+            if self.s > 38 {
+                0
+            } else {
+                self.m / pow10(self.s as u32)
+            }
         } else if self.s < 0 {
             self.m.checked_mul(pow10((-self.s) as u32))?
         } else {
@@ -157,11 +164,21 @@ impl Dec {
         if s >= self.s {
             let k = (s - self.s) as u32;
             if k > 38 {
-                return if self.m == 0 { Some(Dec { m: 0, s }) } else { None };
+                return if self.m == 0 {
+                    Some(Dec { m: 0, s })
+                } else {
+                    None
+                };
             }
-            Some(Dec { m: self.m.checked_mul(pow10(k))?, s })
+            Some(Dec {
+                m: self.m.checked_mul(pow10(k))?,
+                s,
+            })
         } else {
-            Some(Dec { m: div_round(self.m, (self.s - s) as u32), s })
+            Some(Dec {
+                m: div_round(self.m, (self.s - s) as u32),
+                s,
+            })
         }
     }
 
@@ -172,11 +189,10 @@ impl Dec {
             return self;
         }
         let k = n - p;
-        Dec { m: div_round(self.m, k), s: self.s - k as i32 }
-    }
-
-    pub fn is_zero(self) -> bool {
-        self.m == 0
+        Dec {
+            m: div_round(self.m, k),
+            s: self.s - k as i32,
+        }
     }
 
     /// Digits before the decimal point.
@@ -256,15 +272,28 @@ impl Dec {
 
     fn add_lossy(self, o: Dec) -> Result<Dec, SqlError> {
         // Operands of very different magnitude: the smaller one vanishes.
-        let (big, small) = if self.int_digits() >= o.int_digits() { (self, o) } else { (o, self) };
+        let (big, small) = if self.int_digits() >= o.int_digits() {
+            (self, o)
+        } else {
+            (o, self)
+        };
         let s = big.s;
         let small = small.rescale(s).unwrap_or(Dec { m: 0, s });
         let big = big.rescale(s).ok_or_else(|| SqlError::new(-1200, 0))?;
-        Ok(Dec { m: big.m.checked_add(small.m).ok_or_else(|| SqlError::new(-1200, 0))?, s })
+        Ok(Dec {
+            m: big
+                .m
+                .checked_add(small.m)
+                .ok_or_else(|| SqlError::new(-1200, 0))?,
+            s,
+        })
     }
 
     pub fn neg(self) -> Dec {
-        Dec { m: -self.m, s: self.s }
+        Dec {
+            m: -self.m,
+            s: self.s,
+        }
     }
 
     pub fn sub(self, o: Dec) -> Result<Dec, SqlError> {
@@ -273,8 +302,14 @@ impl Dec {
 
     pub fn mul(self, o: Dec) -> Result<Dec, SqlError> {
         let (a, b) = (self.shrink(MAX_DIGITS), o.shrink(MAX_DIGITS));
-        let (a, b) = if ndigits(a.m) + ndigits(b.m) > 37 { (a.shrink(18), b.shrink(18)) } else { (a, b) };
-        let m = a.m.checked_mul(b.m).ok_or_else(|| SqlError::new(-1200, 0))?;
+        let (a, b) = if ndigits(a.m) + ndigits(b.m) > 37 {
+            (a.shrink(18), b.shrink(18))
+        } else {
+            (a, b)
+        };
+        let m =
+            a.m.checked_mul(b.m)
+                .ok_or_else(|| SqlError::new(-1200, 0))?;
         Ok(Dec { m, s: a.s + b.s }.round_sig(MAX_DIGITS))
     }
 
@@ -297,7 +332,12 @@ impl Dec {
         if r.unsigned_abs() * 2 >= b.m.unsigned_abs() {
             q += if (num < 0) != (b.m < 0) { -1 } else { 1 };
         }
-        Ok(Dec { m: q, s: a.s + k as i32 - b.s }.round_sig(MAX_DIGITS).normalize())
+        Ok(Dec {
+            m: q,
+            s: a.s + k as i32 - b.s,
+        }
+        .round_sig(MAX_DIGITS)
+        .normalize())
     }
 
     /// Fits the value into DECIMAL(p,s) (s = 255: floating DECIMAL(p)).
@@ -314,7 +354,9 @@ impl Dec {
             }
             return Ok(d);
         }
-        let d = self.rescale(i32::from(s)).ok_or_else(|| SqlError::new(-1226, 0))?;
+        let d = self
+            .rescale(i32::from(s))
+            .ok_or_else(|| SqlError::new(-1226, 0))?;
         if ndigits(d.m) > p {
             return Err(SqlError::new(-1226, 0));
         }
@@ -347,22 +389,49 @@ mod tests {
         assert_eq!(d(".5").to_text(), "0.5");
         assert_eq!(d("1e3").to_text(), "1000");
         assert_eq!(d("1.5E-3").to_text(), "0.0015");
-        assert_eq!(d("12345678901234567890.1234567890").to_text(), "12345678901234567890.1234567890");
+        assert_eq!(
+            d("12345678901234567890.1234567890").to_text(),
+            "12345678901234567890.1234567890"
+        );
         assert!(Dec::parse("abc").is_none());
         assert!(Dec::parse("1.2.3").is_none());
         assert!(Dec::parse("").is_none());
-        assert_eq!(Dec::from_f64(0.1).map(|x| x.to_text()), Some("0.1".to_string()));
+        assert_eq!(
+            Dec::from_f64(0.1).map(|x| x.to_text()),
+            Some("0.1".to_string())
+        );
     }
 
     #[test]
     fn rounding_and_fit() {
-        assert_eq!(d("1.005").fit(5, 2).map(|x| x.to_text()), Ok("1.01".to_string()));
-        assert_eq!(d("-1.005").fit(5, 2).map(|x| x.to_text()), Ok("-1.01".to_string()));
-        assert_eq!(d("123.4").fit(5, 2).map(|x| x.to_text()), Ok("123.40".to_string()));
-        assert_eq!(d("1234.5").fit(5, 2).map_err(|e| e.sqlcode), Err(-1226));
-        assert_eq!(d("999.995").fit(5, 2).map_err(|e| e.sqlcode), Err(-1226));
-        assert_eq!(d("3.14159").fit(3, 255).map(|x| x.to_text()), Ok("3.14".to_string()));
-        assert_eq!(d("1.500").fit(16, 255).map(|x| x.to_text()), Ok("1.5".to_string()));
+        assert_eq!(
+            d("1.005").fit(5, 2).map(|x| x.to_text()),
+            Ok("1.01".to_string())
+        );
+        assert_eq!(
+            d("-1.005").fit(5, 2).map(|x| x.to_text()),
+            Ok("-1.01".to_string())
+        );
+        assert_eq!(
+            d("123.4").fit(5, 2).map(|x| x.to_text()),
+            Ok("123.40".to_string())
+        );
+        assert_eq!(
+            d("1234.5").fit(5, 2).map_err(|e| e.sqlcode).err(),
+            Some(-1226)
+        );
+        assert_eq!(
+            d("999.995").fit(5, 2).map_err(|e| e.sqlcode).err(),
+            Some(-1226)
+        );
+        assert_eq!(
+            d("3.14159").fit(3, 255).map(|x| x.to_text()),
+            Ok("3.14".to_string())
+        );
+        assert_eq!(
+            d("1.500").fit(16, 255).map(|x| x.to_text()),
+            Ok("1.5".to_string())
+        );
     }
 
     #[test]

@@ -16,12 +16,22 @@ pub struct SqlError {
 
 impl SqlError {
     pub fn new(sqlcode: i32, isam: i32) -> Self {
-        SqlError { sqlcode, isam, offset: 0, near: String::new() }
+        SqlError {
+            sqlcode,
+            isam,
+            offset: 0,
+            near: String::new(),
+        }
     }
 
     /// Error with the `%s` parameter set.
     pub fn near(sqlcode: i32, isam: i32, near: impl Into<String>) -> Self {
-        SqlError { sqlcode, isam, offset: 0, near: near.into() }
+        SqlError {
+            sqlcode,
+            isam,
+            offset: 0,
+            near: near.into(),
+        }
     }
 
     /// Sets the statement offset (byte position where the error was seen).
@@ -37,7 +47,10 @@ impl SqlError {
 
     /// Encodes the error as text so it can cross a SQLite user function.
     pub(crate) fn encode(&self) -> String {
-        format!("IFX\u{1}{}\u{1}{}\u{1}{}", self.sqlcode, self.isam, self.near)
+        format!(
+            "IFX\u{1}{}\u{1}{}\u{1}{}",
+            self.sqlcode, self.isam, self.near
+        )
     }
 
     /// Decodes text produced by [`SqlError::encode`].
@@ -47,7 +60,12 @@ impl SqlError {
         let sqlcode = it.next()?.parse().ok()?;
         let isam = it.next()?.parse().ok()?;
         let near = it.next().unwrap_or("").to_string();
-        Some(SqlError { sqlcode, isam, offset: 0, near })
+        Some(SqlError {
+            sqlcode,
+            isam,
+            offset: 0,
+            near,
+        })
     }
 }
 
@@ -97,7 +115,10 @@ mod tests {
     fn encode_roundtrip() {
         let e = SqlError::near(-1213, 0, "a\u{1}b");
         let d = SqlError::decode(&format!("xx {}", e.encode()));
-        assert_eq!(d.map(|d| (d.sqlcode, d.near)), Some((-1213, "a\u{1}b".to_string())));
+        assert_eq!(
+            d.map(|d| (d.sqlcode, d.near)),
+            Some((-1213, "a\u{1}b".to_string()))
+        );
         assert_eq!(SqlError::decode("nothing"), None);
     }
 }

@@ -92,7 +92,11 @@ pub fn tokenize(sql: &str) -> Result<Vec<Token>, SqlError> {
                 }
                 i += 1;
             }
-            out.push(Token { tok: Tok::Str(s), start, end: i });
+            out.push(Token {
+                tok: Tok::Str(s),
+                start,
+                end: i,
+            });
             continue;
         }
         if c.is_ascii_digit() || (c == b'.' && b.get(i + 1).is_some_and(|d| d.is_ascii_digit())) {
@@ -117,31 +121,53 @@ pub fn tokenize(sql: &str) -> Result<Vec<Token>, SqlError> {
                     i = j;
                 }
             }
-            out.push(Token { tok: Tok::Num(sql[start..i].to_string()), start, end: i });
+            out.push(Token {
+                tok: Tok::Num(sql[start..i].to_string()),
+                start,
+                end: i,
+            });
             continue;
         }
         if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 {
-            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'$' || b[i] >= 0x80) {
+            while i < b.len()
+                && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'$' || b[i] >= 0x80)
+            {
                 i += 1;
             }
-            out.push(Token { tok: Tok::Ident(sql[start..i].to_lowercase()), start, end: i });
+            out.push(Token {
+                tok: Tok::Ident(sql[start..i].to_lowercase()),
+                start,
+                end: i,
+            });
             continue;
         }
         if c == b'?' {
             i += 1;
-            out.push(Token { tok: Tok::Param, start, end: i });
+            out.push(Token {
+                tok: Tok::Param,
+                start,
+                end: i,
+            });
             continue;
         }
         let rest = &sql[i..];
         match OPS.iter().find(|op| rest.starts_with(**op)) {
             Some(op) => {
                 i += op.len();
-                out.push(Token { tok: Tok::Op(op), start, end: i });
+                out.push(Token {
+                    tok: Tok::Op(op),
+                    start,
+                    end: i,
+                });
             }
             None => return Err(SqlError::new(-202, 0).at(start)),
         }
     }
-    out.push(Token { tok: Tok::Eof, start: sql.len(), end: sql.len() });
+    out.push(Token {
+        tok: Tok::Eof,
+        start: sql.len(),
+        end: sql.len(),
+    });
     Ok(out)
 }
 
@@ -150,7 +176,9 @@ mod tests {
     use super::*;
 
     fn toks(s: &str) -> Vec<Tok> {
-        tokenize(s).map(|v| v.into_iter().map(|t| t.tok).collect()).unwrap_or_default()
+        tokenize(s)
+            .map(|v| v.into_iter().map(|t| t.tok).collect())
+            .unwrap_or_default()
     }
 
     #[test]
@@ -177,7 +205,13 @@ mod tests {
     fn comments_and_double_quotes() {
         assert_eq!(
             toks("{hint} /* x */ \"a\"\"b\" ? :: x"),
-            vec![Tok::Str("a\"b".into()), Tok::Param, Tok::Op("::"), Tok::Ident("x".into()), Tok::Eof]
+            vec![
+                Tok::Str("a\"b".into()),
+                Tok::Param,
+                Tok::Op("::"),
+                Tok::Ident("x".into()),
+                Tok::Eof
+            ]
         );
     }
 

@@ -11,10 +11,54 @@ use super::types::{self, Qual, Ty};
 
 /// Words that end an expression or cannot be a bare alias.
 const RESERVED: &[&str] = &[
-    "from", "where", "group", "having", "order", "union", "into", "limit", "skip", "first", "on", "join", "inner",
-    "left", "right", "full", "cross", "outer", "natural", "and", "or", "not", "for", "with", "intersect", "except",
-    "minus", "using", "then", "when", "else", "end", "is", "in", "like", "matches", "between", "escape", "asc",
-    "desc", "nulls", "as", "select", "values", "set", "offset", "fetch", "units",
+    "from",
+    "where",
+    "group",
+    "having",
+    "order",
+    "union",
+    "into",
+    "limit",
+    "skip",
+    "first",
+    "on",
+    "join",
+    "inner",
+    "left",
+    "right",
+    "full",
+    "cross",
+    "outer",
+    "natural",
+    "and",
+    "or",
+    "not",
+    "for",
+    "with",
+    "intersect",
+    "except",
+    "minus",
+    "using",
+    "then",
+    "when",
+    "else",
+    "end",
+    "is",
+    "in",
+    "like",
+    "matches",
+    "between",
+    "escape",
+    "asc",
+    "desc",
+    "nulls",
+    "as",
+    "select",
+    "values",
+    "set",
+    "offset",
+    "fetch",
+    "units",
 ];
 
 pub struct Parser<'a> {
@@ -26,7 +70,12 @@ pub struct Parser<'a> {
 
 /// Parses one statement (a trailing `;` is allowed).
 pub fn parse(sql: &str) -> Result<(Stmt, usize), SqlError> {
-    let mut p = Parser { sql, toks: tokenize(sql)?, i: 0, nparams: 0 };
+    let mut p = Parser {
+        sql,
+        toks: tokenize(sql)?,
+        i: 0,
+        nparams: 0,
+    };
     let st = p.statement()?;
     while p.eat_op(";") {}
     if !p.at_eof() {
@@ -37,7 +86,12 @@ pub fn parse(sql: &str) -> Result<(Stmt, usize), SqlError> {
 
 /// Parses a standalone expression (stored CHECK constraints).
 pub fn parse_expr(sql: &str) -> Result<Expr, SqlError> {
-    let mut p = Parser { sql, toks: tokenize(sql)?, i: 0, nparams: 0 };
+    let mut p = Parser {
+        sql,
+        toks: tokenize(sql)?,
+        i: 0,
+        nparams: 0,
+    };
     let e = p.expr()?;
     if !p.at_eof() {
         return Err(p.err());
@@ -47,7 +101,12 @@ pub fn parse_expr(sql: &str) -> Result<Expr, SqlError> {
 
 /// Parses a type name (`DECIMAL(10,2)`, `DATETIME YEAR TO SECOND`).
 pub fn parse_type_text(sql: &str) -> Result<(Ty, Option<i64>), SqlError> {
-    let mut p = Parser { sql, toks: tokenize(sql)?, i: 0, nparams: 0 };
+    let mut p = Parser {
+        sql,
+        toks: tokenize(sql)?,
+        i: 0,
+        nparams: 0,
+    };
     let t = p.data_type()?;
     if !p.at_eof() {
         return Err(p.err());
@@ -93,7 +152,11 @@ impl<'a> Parser<'a> {
         }
     }
     fn expect_kw(&mut self, kw: &str) -> Result<(), SqlError> {
-        if self.eat_kw(kw) { Ok(()) } else { Err(self.err()) }
+        if self.eat_kw(kw) {
+            Ok(())
+        } else {
+            Err(self.err())
+        }
     }
     fn is_op(&self, op: &str) -> bool {
         matches!(self.peek(), Tok::Op(o) if *o == op)
@@ -107,7 +170,11 @@ impl<'a> Parser<'a> {
         }
     }
     fn expect_op(&mut self, op: &str) -> Result<(), SqlError> {
-        if self.eat_op(op) { Ok(()) } else { Err(self.err()) }
+        if self.eat_op(op) {
+            Ok(())
+        } else {
+            Err(self.err())
+        }
     }
     fn ident(&mut self) -> Result<String, SqlError> {
         match self.peek().clone() {
@@ -134,7 +201,9 @@ impl<'a> Parser<'a> {
     fn obj_name(&mut self) -> Result<ObjName, SqlError> {
         let pos = self.pos();
         let mut db = None;
-        if matches!(self.peek(), Tok::Ident(_)) && (matches!(self.peek_at(1), Tok::Op(":")) || matches!(self.peek_at(1), Tok::Op("@"))) {
+        if matches!(self.peek(), Tok::Ident(_))
+            && (matches!(self.peek_at(1), Tok::Op(":")) || matches!(self.peek_at(1), Tok::Op("@")))
+        {
             let d = self.ident()?;
             if self.eat_op("@") {
                 self.ident()?;
@@ -156,9 +225,19 @@ impl<'a> Parser<'a> {
         if self.is_op(".") && matches!(self.peek_at(1), Tok::Ident(_)) {
             self.bump();
             let name = self.ident()?;
-            return Ok(ObjName { db, owner: Some(first), name, pos });
+            return Ok(ObjName {
+                db,
+                owner: Some(first),
+                name,
+                pos,
+            });
         }
-        Ok(ObjName { db, owner: None, name: first, pos })
+        Ok(ObjName {
+            db,
+            owner: None,
+            name: first,
+            pos,
+        })
     }
 
     fn statement(&mut self) -> Result<Stmt, SqlError> {
@@ -222,7 +301,11 @@ impl<'a> Parser<'a> {
                 self.eat_kw("work");
                 if self.eat_kw("to") {
                     self.expect_kw("savepoint")?;
-                    let name = if matches!(self.peek(), Tok::Ident(_)) { self.ident()? } else { String::new() };
+                    let name = if matches!(self.peek(), Tok::Ident(_)) {
+                        self.ident()?
+                    } else {
+                        String::new()
+                    };
                     return Ok(Stmt::RollbackTo(name));
                 }
                 Ok(Stmt::Rollback)
@@ -251,7 +334,10 @@ impl<'a> Parser<'a> {
                     false
                 };
                 self.expect_kw("mode")?;
-                Ok(Stmt::LockTable { name: n, exclusive: ex })
+                Ok(Stmt::LockTable {
+                    name: n,
+                    exclusive: ex,
+                })
             }
             "unlock" => {
                 self.bump();
@@ -291,7 +377,11 @@ impl<'a> Parser<'a> {
                     }
                     self.expect_op(")")?;
                 }
-                Ok(Stmt::ExecProc { name, args, function })
+                Ok(Stmt::ExecProc {
+                    name,
+                    args,
+                    function,
+                })
             }
             "grant" => {
                 self.skip_rest();
@@ -350,7 +440,9 @@ impl<'a> Parser<'a> {
             self.expect_kw("wait")?;
             if let Tok::Num(_) = self.peek() {
                 let n = self.int_lit()?;
-                return Ok(Stmt::SetLockMode(Some(Some(n.clamp(0, i64::from(u32::MAX)) as u32))));
+                return Ok(Stmt::SetLockMode(Some(Some(
+                    n.clamp(0, i64::from(u32::MAX)) as u32,
+                ))));
             }
             return Ok(Stmt::SetLockMode(Some(None)));
         }
@@ -358,7 +450,11 @@ impl<'a> Parser<'a> {
             50
         } else if self.eat_kw("log") {
             49
-        } else if self.eat_kw("constraints") || self.eat_kw("all") || self.eat_kw("indexes") || self.eat_kw("triggers") {
+        } else if self.eat_kw("constraints")
+            || self.eat_kw("all")
+            || self.eat_kw("indexes")
+            || self.eat_kw("triggers")
+        {
             55
         } else if self.eat_kw("environment") {
             110
@@ -431,7 +527,11 @@ impl<'a> Parser<'a> {
                         false
                     });
                 }
-                order_by.push(OrderItem { e, desc, nulls_first });
+                order_by.push(OrderItem {
+                    e,
+                    desc,
+                    nulls_first,
+                });
                 if !self.eat_op(",") {
                     break;
                 }
@@ -478,14 +578,23 @@ impl<'a> Parser<'a> {
                 self.expect_kw("only")?;
             }
         }
-        Ok(Query { body, order_by, limit, into_temp })
+        Ok(Query {
+            body,
+            order_by,
+            limit,
+            into_temp,
+        })
     }
 
     fn set_body(&mut self) -> Result<SetBody, SqlError> {
         let mut left = self.set_primary()?;
         loop {
             let op = if self.eat_kw("union") {
-                if self.eat_kw("all") { SetOp::UnionAll } else { SetOp::Union }
+                if self.eat_kw("all") {
+                    SetOp::UnionAll
+                } else {
+                    SetOp::Union
+                }
             } else if self.eat_kw("intersect") {
                 SetOp::Intersect
             } else if self.eat_kw("except") || self.eat_kw("minus") {
@@ -545,7 +654,11 @@ impl<'a> Parser<'a> {
                 }
             }
         }
-        let where_ = if self.eat_kw("where") { Some(self.expr()?) } else { None };
+        let where_ = if self.eat_kw("where") {
+            Some(self.expr()?)
+        } else {
+            None
+        };
         let mut group_by = Vec::new();
         if self.eat_kw("group") {
             self.expect_kw("by")?;
@@ -556,8 +669,22 @@ impl<'a> Parser<'a> {
                 }
             }
         }
-        let having = if self.eat_kw("having") { Some(self.expr()?) } else { None };
-        Ok(Select { skip, first, distinct, items, from, where_, group_by, having, pos })
+        let having = if self.eat_kw("having") {
+            Some(self.expr()?)
+        } else {
+            None
+        };
+        Ok(Select {
+            skip,
+            first,
+            distinct,
+            items,
+            from,
+            where_,
+            group_by,
+            having,
+            pos,
+        })
     }
 
     fn sel_item(&mut self) -> Result<SelItem, SqlError> {
@@ -628,7 +755,12 @@ impl<'a> Parser<'a> {
                 self.expect_kw("on")?;
                 Some(self.expr()?)
             };
-            left = TableRef::Join { left: Box::new(left), right: Box::new(right), kind, on };
+            left = TableRef::Join {
+                left: Box::new(left),
+                right: Box::new(right),
+                kind,
+                on,
+            };
         }
     }
 
@@ -649,7 +781,9 @@ impl<'a> Parser<'a> {
             return Ok(TableRef::Outer(vec![self.table_primary()?]));
         }
         if self.is_op("(") {
-            if self.is_kw_at(1, "select") || matches!(self.peek_at(1), Tok::Op("(")) && self.is_kw_at(2, "select") {
+            if self.is_kw_at(1, "select")
+                || matches!(self.peek_at(1), Tok::Op("(")) && self.is_kw_at(2, "select")
+            {
                 self.bump();
                 let q = self.query()?;
                 self.expect_op(")")?;
@@ -664,7 +798,11 @@ impl<'a> Parser<'a> {
                     }
                     self.expect_op(")")?;
                 }
-                return Ok(TableRef::Sub { q: Box::new(q), alias, cols });
+                return Ok(TableRef::Sub {
+                    q: Box::new(q),
+                    alias,
+                    cols,
+                });
             }
             self.bump();
             let t = self.table_ref()?;
@@ -736,7 +874,12 @@ impl<'a> Parser<'a> {
                 self.expect_op("(")?;
                 let q = self.query()?;
                 self.expect_op(")")?;
-                return Ok(Expr::Quant { e: Box::new(e), op, all, q: Box::new(q) });
+                return Ok(Expr::Quant {
+                    e: Box::new(e),
+                    op,
+                    all,
+                    q: Box::new(q),
+                });
             }
             let r = self.concat()?;
             return Ok(Expr::Cmp(op, Box::new(e), Box::new(r)));
@@ -746,7 +889,12 @@ impl<'a> Parser<'a> {
             self.expect_kw("null")?;
             return Ok(Expr::IsNull(Box::new(e), not));
         }
-        let not = if self.is_kw("not") && (self.is_kw_at(1, "between") || self.is_kw_at(1, "in") || self.is_kw_at(1, "like") || self.is_kw_at(1, "matches")) {
+        let not = if self.is_kw("not")
+            && (self.is_kw_at(1, "between")
+                || self.is_kw_at(1, "in")
+                || self.is_kw_at(1, "like")
+                || self.is_kw_at(1, "matches"))
+        {
             self.bump();
             true
         } else {
@@ -756,14 +904,23 @@ impl<'a> Parser<'a> {
             let lo = self.concat()?;
             self.expect_kw("and")?;
             let hi = self.concat()?;
-            return Ok(Expr::Between { e: Box::new(e), lo: Box::new(lo), hi: Box::new(hi), not });
+            return Ok(Expr::Between {
+                e: Box::new(e),
+                lo: Box::new(lo),
+                hi: Box::new(hi),
+                not,
+            });
         }
         if self.eat_kw("in") {
             self.expect_op("(")?;
             if self.is_kw("select") {
                 let q = self.query()?;
                 self.expect_op(")")?;
-                return Ok(Expr::InSub { e: Box::new(e), q: Box::new(q), not });
+                return Ok(Expr::InSub {
+                    e: Box::new(e),
+                    q: Box::new(q),
+                    not,
+                });
             }
             let mut list = Vec::new();
             loop {
@@ -773,13 +930,27 @@ impl<'a> Parser<'a> {
                 }
             }
             self.expect_op(")")?;
-            return Ok(Expr::InList { e: Box::new(e), list, not });
+            return Ok(Expr::InList {
+                e: Box::new(e),
+                list,
+                not,
+            });
         }
         let matches = self.is_kw("matches");
         if self.eat_kw("like") || self.eat_kw("matches") {
             let pat = self.concat()?;
-            let esc = if self.eat_kw("escape") { Some(Box::new(self.concat()?)) } else { None };
-            return Ok(Expr::Like { e: Box::new(e), pat: Box::new(pat), esc, not, matches });
+            let esc = if self.eat_kw("escape") {
+                Some(Box::new(self.concat()?))
+            } else {
+                None
+            };
+            return Ok(Expr::Like {
+                e: Box::new(e),
+                pat: Box::new(pat),
+                esc,
+                not,
+                matches,
+            });
         }
         if not {
             return Err(self.err());
@@ -904,7 +1075,11 @@ impl<'a> Parser<'a> {
                     self.expect_op(".")?;
                     let c = self.ident()?;
                     let _ = s;
-                    return Ok(Expr::Col { table: Some(t), name: c, pos });
+                    return Ok(Expr::Col {
+                        table: Some(t),
+                        name: c,
+                        pos,
+                    });
                 }
                 Ok(Expr::Lit(Lit::Str(s), pos))
             }
@@ -975,7 +1150,11 @@ impl<'a> Parser<'a> {
             }
             "current" => {
                 self.bump();
-                let q = if self.is_unit_kw() { self.dt_qual(false)? } else { Qual::dt(types::TU_YEAR, 13) };
+                let q = if self.is_unit_kw() {
+                    self.dt_qual(false)?
+                } else {
+                    Qual::dt(types::TU_YEAR, 13)
+                };
                 return Ok(Expr::Current(q));
             }
             "sysdate" => {
@@ -994,7 +1173,11 @@ impl<'a> Parser<'a> {
                 self.bump();
                 self.bump();
                 let e = self.expr()?;
-                let q = if self.eat_op(",") { Some(self.dt_qual(false)?) } else { None };
+                let q = if self.eat_op(",") {
+                    Some(self.dt_qual(false)?)
+                } else {
+                    None
+                };
                 self.expect_op(")")?;
                 return Ok(Expr::Extend(Box::new(e), q));
             }
@@ -1023,7 +1206,11 @@ impl<'a> Parser<'a> {
                     }
                 }
                 self.expect_op(")")?;
-                return Ok(Expr::Trim { e: Box::new(e), chars, mode });
+                return Ok(Expr::Trim {
+                    e: Box::new(e),
+                    chars,
+                    mode,
+                });
             }
             "substring" if next_paren => {
                 self.bump();
@@ -1041,7 +1228,13 @@ impl<'a> Parser<'a> {
                     }
                 }
                 self.expect_op(")")?;
-                return Ok(Expr::Func { name: "substr".into(), args, distinct: false, star: false, pos });
+                return Ok(Expr::Func {
+                    name: "substr".into(),
+                    args,
+                    distinct: false,
+                    star: false,
+                    pos,
+                });
             }
             _ => {}
         }
@@ -1050,7 +1243,13 @@ impl<'a> Parser<'a> {
             self.bump();
             if self.eat_op("*") {
                 self.expect_op(")")?;
-                return Ok(Expr::Func { name: w, args: vec![], distinct: false, star: true, pos });
+                return Ok(Expr::Func {
+                    name: w,
+                    args: vec![],
+                    distinct: false,
+                    star: true,
+                    pos,
+                });
             }
             let mut distinct = false;
             if self.eat_kw("distinct") || self.eat_kw("unique") {
@@ -1071,7 +1270,13 @@ impl<'a> Parser<'a> {
             if self.is_kw("over") {
                 return Err(self.err());
             }
-            return Ok(Expr::Func { name: w, args, distinct, star: false, pos });
+            return Ok(Expr::Func {
+                name: w,
+                args,
+                distinct,
+                star: false,
+                pos,
+            });
         }
         self.bump();
         if self.is_op(".") {
@@ -1080,16 +1285,32 @@ impl<'a> Parser<'a> {
             if self.is_op(".") && matches!(self.peek_at(1), Tok::Ident(_)) {
                 self.bump();
                 let third = self.ident()?;
-                return Ok(Expr::Col { table: Some(second), name: third, pos });
+                return Ok(Expr::Col {
+                    table: Some(second),
+                    name: third,
+                    pos,
+                });
             }
-            return Ok(Expr::Col { table: Some(w), name: second, pos });
+            return Ok(Expr::Col {
+                table: Some(w),
+                name: second,
+                pos,
+            });
         }
-        Ok(Expr::Col { table: None, name: w, pos })
+        Ok(Expr::Col {
+            table: None,
+            name: w,
+            pos,
+        })
     }
 
     fn case_expr(&mut self) -> Result<Expr, SqlError> {
         self.bump();
-        let op = if self.is_kw("when") { None } else { Some(Box::new(self.expr()?)) };
+        let op = if self.is_kw("when") {
+            None
+        } else {
+            Some(Box::new(self.expr()?))
+        };
         let mut whens = Vec::new();
         while self.eat_kw("when") {
             let c = self.expr()?;
@@ -1100,7 +1321,11 @@ impl<'a> Parser<'a> {
         if whens.is_empty() {
             return Err(self.err());
         }
-        let els = if self.eat_kw("else") { Some(Box::new(self.expr()?)) } else { None };
+        let els = if self.eat_kw("else") {
+            Some(Box::new(self.expr()?))
+        } else {
+            None
+        };
         self.expect_kw("end")?;
         Ok(Expr::Case { op, whens, els })
     }
@@ -1150,7 +1375,11 @@ impl<'a> Parser<'a> {
         if start == types::TU_FRAC {
             // FRACTION TO FRACTION(n)
             let n = end_frac.or(prec).unwrap_or(3).clamp(1, 5) as u8;
-            return Ok(Qual { start: types::TU_FRAC + 1, end: 10 + n, prec: n });
+            return Ok(Qual {
+                start: types::TU_FRAC + 1,
+                end: 10 + n,
+                prec: n,
+            });
         }
         if end == types::TU_FRAC {
             end = 10 + end_frac.unwrap_or(3).clamp(1, 5) as u8;
@@ -1158,7 +1387,11 @@ impl<'a> Parser<'a> {
         if end < start {
             return Err(self.err());
         }
-        let mut q = if interval { Qual::iv(start, end) } else { Qual::dt(start, end) };
+        let mut q = if interval {
+            Qual::iv(start, end)
+        } else {
+            Qual::dt(start, end)
+        };
         if let Some(p) = prec {
             if !interval || !(1..=9).contains(&p) {
                 return Err(self.err());
@@ -1189,7 +1422,13 @@ impl<'a> Parser<'a> {
             "char" | "character" | "nchar" => {
                 if w == "character" && self.eat_kw("varying") {
                     let n = nums(self)?;
-                    return Ok((Ty::varchar(n.first().copied().unwrap_or(1).clamp(1, 255) as u16, n.get(1).copied().unwrap_or(0).clamp(0, 255) as u16), None));
+                    return Ok((
+                        Ty::varchar(
+                            n.first().copied().unwrap_or(1).clamp(1, 255) as u16,
+                            n.get(1).copied().unwrap_or(0).clamp(0, 255) as u16,
+                        ),
+                        None,
+                    ));
                 }
                 let n = nums(self)?;
                 let len = n.first().copied().unwrap_or(1);
@@ -1262,7 +1501,11 @@ impl<'a> Parser<'a> {
                     None if w == "money" => 2,
                     None => 255,
                 };
-                if w == "money" { Ty::money(clampu8(p), s) } else { Ty::decimal(clampu8(p), s) }
+                if w == "money" {
+                    Ty::money(clampu8(p), s)
+                } else {
+                    Ty::decimal(clampu8(p), s)
+                }
             }
             "date" => Ty::date(),
             "datetime" => Ty::datetime(self.dt_qual(false)?),
@@ -1272,10 +1515,25 @@ impl<'a> Parser<'a> {
                 if self.eat_kw("in") {
                     self.ident()?;
                 }
-                Ty::new(if w == "byte" { types::BYTE } else { types::TEXT }, 56)
+                Ty::new(
+                    if w == "byte" {
+                        types::BYTE
+                    } else {
+                        types::TEXT
+                    },
+                    56,
+                )
             }
-            "blob" => Ty { code: types::UDTFIXED, len: 72, xid: types::XID_BLOB },
-            "clob" => Ty { code: types::UDTFIXED, len: 72, xid: types::XID_CLOB },
+            "blob" => Ty {
+                code: types::UDTFIXED,
+                len: 72,
+                xid: types::XID_BLOB,
+            },
+            "clob" => Ty {
+                code: types::UDTFIXED,
+                len: 72,
+                xid: types::XID_CLOB,
+            },
             _ => return Err(SqlError::near(-9628, 0, w)),
         };
         Ok((ty, None))
@@ -1295,7 +1553,11 @@ impl<'a> Parser<'a> {
                 let p = self.pos();
                 let name = self.ident()?;
                 // t.col is allowed in the column list
-                let name = if self.eat_op(".") { self.ident()? } else { name };
+                let name = if self.eat_op(".") {
+                    self.ident()?
+                } else {
+                    name
+                };
                 v.push((name, p));
                 if !self.eat_op(",") {
                     break;
@@ -1317,11 +1579,19 @@ impl<'a> Parser<'a> {
             if self.is_op(",") {
                 return Err(self.err());
             }
-            return Ok(Stmt::Insert { table, cols, src: InsertSrc::Values(vals) });
+            return Ok(Stmt::Insert {
+                table,
+                cols,
+                src: InsertSrc::Values(vals),
+            });
         }
         if self.is_kw("select") || self.is_op("(") {
             let q = self.query()?;
-            return Ok(Stmt::Insert { table, cols, src: InsertSrc::Query(Box::new(q)) });
+            return Ok(Stmt::Insert {
+                table,
+                cols,
+                src: InsertSrc::Query(Box::new(q)),
+            });
         }
         Err(self.err())
     }
@@ -1329,7 +1599,11 @@ impl<'a> Parser<'a> {
     fn update(&mut self) -> Result<Stmt, SqlError> {
         self.bump();
         let table = self.obj_name()?;
-        let alias = if self.is_kw("set") { None } else { self.alias()? };
+        let alias = if self.is_kw("set") {
+            None
+        } else {
+            self.alias()?
+        };
         self.expect_kw("set")?;
         let mut sets = Vec::new();
         if self.is_op("(") {
@@ -1382,7 +1656,12 @@ impl<'a> Parser<'a> {
         } else {
             None
         };
-        Ok(Stmt::Update { table, alias, sets, where_ })
+        Ok(Stmt::Update {
+            table,
+            alias,
+            sets,
+            where_,
+        })
     }
 
     fn delete(&mut self) -> Result<Stmt, SqlError> {
@@ -1460,7 +1739,13 @@ impl<'a> Parser<'a> {
             }
             self.expect_op(")")?;
             self.skip_rest();
-            return Ok(Stmt::CreateIndex { name, table, cols, unique, if_not_exists: ine });
+            return Ok(Stmt::CreateIndex {
+                name,
+                table,
+                cols,
+                unique,
+                if_not_exists: ine,
+            });
         }
         if self.eat_kw("view") {
             let ine = self.if_not_exists()?;
@@ -1486,7 +1771,13 @@ impl<'a> Parser<'a> {
                 self.expect_kw("check")?;
                 self.expect_kw("option")?;
             }
-            return Ok(Stmt::CreateView { name, cols, q: Box::new(q), text, if_not_exists: ine });
+            return Ok(Stmt::CreateView {
+                name,
+                cols,
+                q: Box::new(q),
+                text,
+                if_not_exists: ine,
+            });
         }
         if self.eat_kw("database") {
             let ine = self.if_not_exists()?;
@@ -1512,7 +1803,13 @@ impl<'a> Parser<'a> {
             self.skip_rest();
             return Ok(Stmt::CreateDatabase { name, log });
         }
-        if self.is_kw("procedure") || self.is_kw("function") || self.is_kw("trigger") || self.is_kw("sequence") || self.is_kw("synonym") || self.is_kw("role") {
+        if self.is_kw("procedure")
+            || self.is_kw("function")
+            || self.is_kw("trigger")
+            || self.is_kw("sequence")
+            || self.is_kw("synonym")
+            || self.is_kw("role")
+        {
             return Err(self.err());
         }
         Err(self.err())
@@ -1529,7 +1826,13 @@ impl<'a> Parser<'a> {
         } else {
             self.expect_op("(")?;
             loop {
-                if self.is_kw("primary") || self.is_kw("unique") || self.is_kw("distinct") || self.is_kw("foreign") || self.is_kw("check") || self.is_kw("constraint") {
+                if self.is_kw("primary")
+                    || self.is_kw("unique")
+                    || self.is_kw("distinct")
+                    || self.is_kw("foreign")
+                    || self.is_kw("check")
+                    || self.is_kw("constraint")
+                {
                     constraints.push(self.table_constraint()?);
                 } else {
                     let (c, mut cons) = self.col_def()?;
@@ -1572,7 +1875,16 @@ impl<'a> Parser<'a> {
                 break;
             }
         }
-        Ok(Stmt::CreateTable(CreateTable { name, temp, if_not_exists: ine, cols, constraints, nolog, lock_row, as_query }))
+        Ok(Stmt::CreateTable(CreateTable {
+            name,
+            temp,
+            if_not_exists: ine,
+            cols,
+            constraints,
+            nolog,
+            lock_row,
+            as_query,
+        }))
     }
 
     fn cons_name(&mut self) -> Result<Option<String>, SqlError> {
@@ -1598,7 +1910,11 @@ impl<'a> Parser<'a> {
     fn references(&mut self) -> Result<ForeignRef, SqlError> {
         self.expect_kw("references")?;
         let table = self.obj_name()?;
-        let cols = if self.is_op("(") { self.ident_list()? } else { Vec::new() };
+        let cols = if self.is_op("(") {
+            self.ident_list()?
+        } else {
+            Vec::new()
+        };
         let mut cascade = false;
         if self.eat_kw("on") {
             self.expect_kw("delete")?;
@@ -1609,7 +1925,11 @@ impl<'a> Parser<'a> {
                 self.expect_kw("null")?;
             }
         }
-        Ok(ForeignRef { table, cols, cascade })
+        Ok(ForeignRef {
+            table,
+            cols,
+            cascade,
+        })
     }
 
     fn check_body(&mut self) -> Result<ConsKind, SqlError> {
@@ -1618,7 +1938,10 @@ impl<'a> Parser<'a> {
         let e = self.expr()?;
         let end = self.toks[self.i.saturating_sub(1)].end;
         self.expect_op(")")?;
-        Ok(ConsKind::Check(e, self.sql.get(start..end).unwrap_or("").to_string()))
+        Ok(ConsKind::Check(
+            e,
+            self.sql.get(start..end).unwrap_or("").to_string(),
+        ))
     }
 
     fn table_constraint(&mut self) -> Result<Constraint, SqlError> {
@@ -1640,14 +1963,25 @@ impl<'a> Parser<'a> {
         };
         let post = self.cons_name()?;
         self.eat_kw("enabled");
-        Ok(Constraint { kind, cols, name: post.or(pre) })
+        Ok(Constraint {
+            kind,
+            cols,
+            name: post.or(pre),
+        })
     }
 
     fn col_def(&mut self) -> Result<(ColDef, Vec<Constraint>), SqlError> {
         let pos = self.pos();
         let name = self.ident()?;
         let (ty, serial_start) = self.data_type()?;
-        let mut def = ColDef { name: name.clone(), ty, serial_start, default: None, notnull: false, pos };
+        let mut def = ColDef {
+            name: name.clone(),
+            ty,
+            serial_start,
+            default: None,
+            notnull: false,
+            pos,
+        };
         let mut cons = Vec::new();
         loop {
             if self.eat_kw("default") {
@@ -1658,41 +1992,81 @@ impl<'a> Parser<'a> {
                 def.notnull = true;
                 let n = self.cons_name()?;
                 if n.is_some() {
-                    cons.push(Constraint { kind: ConsKind::NotNull, cols: vec![name.clone()], name: n });
+                    cons.push(Constraint {
+                        kind: ConsKind::NotNull,
+                        cols: vec![name.clone()],
+                        name: n,
+                    });
                 }
             } else if self.eat_kw("null") {
             } else if self.eat_kw("primary") {
                 self.expect_kw("key")?;
                 let n = self.cons_name()?;
-                cons.push(Constraint { kind: ConsKind::Primary, cols: vec![name.clone()], name: n });
+                cons.push(Constraint {
+                    kind: ConsKind::Primary,
+                    cols: vec![name.clone()],
+                    name: n,
+                });
             } else if self.eat_kw("unique") || self.eat_kw("distinct") {
                 let n = self.cons_name()?;
-                cons.push(Constraint { kind: ConsKind::Unique, cols: vec![name.clone()], name: n });
+                cons.push(Constraint {
+                    kind: ConsKind::Unique,
+                    cols: vec![name.clone()],
+                    name: n,
+                });
             } else if self.is_kw("references") {
                 let r = self.references()?;
                 let n = self.cons_name()?;
-                cons.push(Constraint { kind: ConsKind::Foreign(r), cols: vec![name.clone()], name: n });
+                cons.push(Constraint {
+                    kind: ConsKind::Foreign(r),
+                    cols: vec![name.clone()],
+                    name: n,
+                });
             } else if self.eat_kw("check") {
                 let k = self.check_body()?;
                 let n = self.cons_name()?;
-                cons.push(Constraint { kind: k, cols: vec![], name: n });
+                cons.push(Constraint {
+                    kind: k,
+                    cols: vec![],
+                    name: n,
+                });
             } else if self.is_kw("constraint") {
                 // prefix form before a column constraint
                 let n = self.cons_name()?;
                 let mut c = if self.eat_kw("primary") {
                     self.expect_kw("key")?;
-                    Constraint { kind: ConsKind::Primary, cols: vec![name.clone()], name: None }
+                    Constraint {
+                        kind: ConsKind::Primary,
+                        cols: vec![name.clone()],
+                        name: None,
+                    }
                 } else if self.eat_kw("unique") {
-                    Constraint { kind: ConsKind::Unique, cols: vec![name.clone()], name: None }
+                    Constraint {
+                        kind: ConsKind::Unique,
+                        cols: vec![name.clone()],
+                        name: None,
+                    }
                 } else if self.eat_kw("check") {
-                    Constraint { kind: self.check_body()?, cols: vec![], name: None }
+                    Constraint {
+                        kind: self.check_body()?,
+                        cols: vec![],
+                        name: None,
+                    }
                 } else if self.is_kw("references") {
-                    Constraint { kind: ConsKind::Foreign(self.references()?), cols: vec![name.clone()], name: None }
+                    Constraint {
+                        kind: ConsKind::Foreign(self.references()?),
+                        cols: vec![name.clone()],
+                        name: None,
+                    }
                 } else if self.is_kw("not") {
                     self.bump();
                     self.expect_kw("null")?;
                     def.notnull = true;
-                    Constraint { kind: ConsKind::NotNull, cols: vec![name.clone()], name: None }
+                    Constraint {
+                        kind: ConsKind::NotNull,
+                        cols: vec![name.clone()],
+                        name: None,
+                    }
                 } else {
                     return Err(self.err());
                 };
@@ -1754,7 +2128,9 @@ impl<'a> Parser<'a> {
                 "datetime" | "interval" => {
                     let e = self.primary()?;
                     match e {
-                        Expr::DtLit(t, _, _) | Expr::IvLit(t, _, _) => DefaultSpec::Lit(Lit::Str(t)),
+                        Expr::DtLit(t, _, _) | Expr::IvLit(t, _, _) => {
+                            DefaultSpec::Lit(Lit::Str(t))
+                        }
                         _ => return Err(self.err()),
                     }
                 }
@@ -1773,13 +2149,19 @@ impl<'a> Parser<'a> {
             if !self.eat_kw("cascade") {
                 self.eat_kw("restrict");
             }
-            return Ok(Stmt::DropTable { name, if_exists: ie });
+            return Ok(Stmt::DropTable {
+                name,
+                if_exists: ie,
+            });
         }
         if self.eat_kw("index") {
             let ie = self.if_exists()?;
             let name = self.obj_name()?;
             self.eat_kw("online");
-            return Ok(Stmt::DropIndex { name, if_exists: ie });
+            return Ok(Stmt::DropIndex {
+                name,
+                if_exists: ie,
+            });
         }
         if self.eat_kw("view") {
             let ie = self.if_exists()?;
@@ -1787,7 +2169,10 @@ impl<'a> Parser<'a> {
             if !self.eat_kw("cascade") {
                 self.eat_kw("restrict");
             }
-            return Ok(Stmt::DropView { name, if_exists: ie });
+            return Ok(Stmt::DropView {
+                name,
+                if_exists: ie,
+            });
         }
         if self.eat_kw("database") {
             self.if_exists()?;
@@ -1798,7 +2183,11 @@ impl<'a> Parser<'a> {
             let ie = self.if_exists()?;
             let name = self.obj_name()?;
             self.skip_rest();
-            return if ie { Ok(Stmt::Noop(54)) } else { Err(SqlError::near(-674, 0, name.name)) };
+            return if ie {
+                Ok(Stmt::Noop(54))
+            } else {
+                Err(SqlError::near(-674, 0, name.name))
+            };
         }
         Err(self.err())
     }
@@ -1911,7 +2300,16 @@ impl<'a> Parser<'a> {
             let c = self.ident()?;
             self.expect_kw("to")?;
             let to = self.ident()?;
-            return Ok(Stmt::RenameColumn { table: ObjName { db: None, owner: None, name: t, pos }, from: c, to });
+            return Ok(Stmt::RenameColumn {
+                table: ObjName {
+                    db: None,
+                    owner: None,
+                    name: t,
+                    pos,
+                },
+                from: c,
+                to,
+            });
         }
         Err(self.err())
     }
@@ -1935,8 +2333,13 @@ mod tests {
     fn select_forms() {
         let s = ok("SELECT SKIP 2 FIRST 3 DISTINCT a, b c, t.* FROM t WHERE a > ? ORDER BY 1 DESC");
         let Stmt::Query(q) = s else { panic!() };
-        let SetBody::Select(sel) = q.body else { panic!() };
-        assert_eq!((sel.skip, sel.first, sel.distinct, sel.items.len()), (Some(2), Some(3), true, 3));
+        let SetBody::Select(sel) = q.body else {
+            panic!()
+        };
+        assert_eq!(
+            (sel.skip, sel.first, sel.distinct, sel.items.len()),
+            (Some(2), Some(3), true, 3)
+        );
         assert!(q.order_by[0].desc);
         ok("select first 1 dbinfo('version','full') from systables");
         ok("select 1 from systables where tabid = 1");
@@ -1946,9 +2349,15 @@ mod tests {
         ok("select * from a left outer join b on a.x = b.x join c on c.y = b.y");
         ok("select * from (select a from t) as s (z) where z in (1,2)");
         ok("select case when a matches 'x*' then 1 else 0 end from t where b like 'a%' escape '!'");
-        ok("select datetime(2024-01-15 10:30:00) year to second, interval(5 10:30) day to minute from t");
-        ok("select a::decimal(8,2), cast(b as varchar(10)), current hour to minute, today + 1 units day from t");
-        ok("select extend(d, year to minute), trim(leading 'x' from s), substring(s from 2 for 3), s[1,3] from t");
+        ok(
+            "select datetime(2024-01-15 10:30:00) year to second, interval(5 10:30) day to minute from t",
+        );
+        ok(
+            "select a::decimal(8,2), cast(b as varchar(10)), current hour to minute, today + 1 units day from t",
+        );
+        ok(
+            "select extend(d, year to minute), trim(leading 'x' from s), substring(s from 2 for 3), s[1,3] from t",
+        );
         ok("select a from t union all select b from u order by 1");
         ok("select \"informix\".systables.tabname from \"informix\".systables");
         ok("select * from sysmaster:sysdatabases");
@@ -1958,7 +2367,10 @@ mod tests {
     #[test]
     fn rejected_dialect() {
         assert_eq!(code("select a from t limit 5 offset 2"), -201);
-        assert_eq!(code("select a from t offset 2 rows fetch next 5 rows only"), -201);
+        assert_eq!(
+            code("select a from t offset 2 rows fetch next 5 rows only"),
+            -201
+        );
         assert_eq!(code("insert into t values (1),(2)"), -201);
         assert_eq!(code("selec 1"), -201);
         assert_eq!(code("create table t (a nosuchtype)"), -9628);
@@ -1966,9 +2378,11 @@ mod tests {
 
     #[test]
     fn ddl_forms() {
-        let Stmt::CreateTable(ct) = ok("create temp table if not exists t (id serial(100) not null primary key constraint pk_t, \
+        let Stmt::CreateTable(ct) = ok(
+            "create temp table if not exists t (id serial(100) not null primary key constraint pk_t, \
              name varchar(20,5) default 'x' unique, amt decimal(12,2) check (amt > 0), d datetime year to fraction(3), \
-             i interval day(3) to minute, b boolean, foreign key (id) references p(id) on delete cascade constraint fk1) with no log lock mode row") else {
+             i interval day(3) to minute, b boolean, foreign key (id) references p(id) on delete cascade constraint fk1) with no log lock mode row",
+        ) else {
             panic!()
         };
         assert!(ct.temp && ct.if_not_exists && ct.nolog && ct.lock_row);
@@ -1995,6 +2409,9 @@ mod tests {
 
     #[test]
     fn params_counted() {
-        assert_eq!(parse("insert into t values (?, ?, 'a?')").map(|(_, n)| n), Ok(2));
+        assert_eq!(
+            parse("insert into t values (?, ?, 'a?')").map(|(_, n)| n),
+            Ok(2)
+        );
     }
 }

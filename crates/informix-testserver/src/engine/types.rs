@@ -51,12 +51,20 @@ pub struct Qual {
 impl Qual {
     /// DATETIME qualifier (first-field width fixed by the unit).
     pub fn dt(start: u8, end: u8) -> Qual {
-        Qual { start, end, prec: default_width(start, end, false) }
+        Qual {
+            start,
+            end,
+            prec: default_width(start, end, false),
+        }
     }
 
     /// INTERVAL qualifier with the default first-field precision.
     pub fn iv(start: u8, end: u8) -> Qual {
-        Qual { start, end, prec: default_width(start, end, true) }
+        Qual {
+            start,
+            end,
+            prec: default_width(start, end, true),
+        }
     }
 
     /// Encoded length: digits*256 + start*16 + end.
@@ -73,13 +81,12 @@ impl Qual {
         let start = ((len >> 4) & 0xF) as u8;
         let end = (len & 0xF) as u8;
         let digits = (len >> 8) as u8;
-        let prec = if start >= TU_FRAC { end.saturating_sub(10) } else { digits.saturating_sub(end.saturating_sub(start)) };
+        let prec = if start >= TU_FRAC {
+            end.saturating_sub(10)
+        } else {
+            digits.saturating_sub(end.saturating_sub(start))
+        };
         Qual { start, end, prec }
-    }
-
-    /// Number of fraction digits kept (0 if the qualifier ends before FRACTION).
-    pub fn frac_digits(self) -> u8 {
-        if self.end >= TU_FRAC { self.end - 10 } else { 0 }
     }
 
     /// True for YEAR/MONTH intervals (stored as months).
@@ -129,7 +136,11 @@ impl Ty {
         Ty::new(DATE, 4)
     }
     pub const fn boolean() -> Ty {
-        Ty { code: UDTFIXED, len: 1, xid: XID_BOOLEAN }
+        Ty {
+            code: UDTFIXED,
+            len: 1,
+            xid: XID_BOOLEAN,
+        }
     }
     pub const fn null() -> Ty {
         Ty::new(NULLTYPE, 0)
@@ -244,70 +255,6 @@ impl Ty {
             Rep::Blob | Rep::Null => "BLOB",
         }
     }
-
-    /// Informix type name for DDL text (used when persisting definitions).
-    pub fn sql_name(self) -> String {
-        let (p, s) = self.prec_scale();
-        match self.code {
-            CHAR => format!("CHAR({})", self.len),
-            NCHAR => format!("NCHAR({})", self.len),
-            VARCHAR | NVARCHAR => {
-                let n = if self.code == VARCHAR { "VARCHAR" } else { "NVARCHAR" };
-                format!("{n}({},{})", self.len & 0xFF, self.len >> 8)
-            }
-            UDTVAR => format!("LVARCHAR({})", self.len),
-            SMALLINT => "SMALLINT".into(),
-            INTEGER => "INTEGER".into(),
-            SERIAL => "SERIAL".into(),
-            INT8 => "INT8".into(),
-            SERIAL8 => "SERIAL8".into(),
-            BIGINT => "BIGINT".into(),
-            BIGSERIAL => "BIGSERIAL".into(),
-            FLOAT => "FLOAT".into(),
-            SMALLFLOAT => "SMALLFLOAT".into(),
-            DECIMAL | MONEY => {
-                let n = if self.code == DECIMAL { "DECIMAL" } else { "MONEY" };
-                if s == 255 { format!("{n}({p})") } else { format!("{n}({p},{s})") }
-            }
-            DATE => "DATE".into(),
-            DATETIME => {
-                let q = self.qual();
-                format!("DATETIME {} TO {}", unit_name(q.start, None), unit_name(q.end, None))
-            }
-            INTERVAL => {
-                let q = self.qual();
-                format!("INTERVAL {} TO {}", unit_name(q.start, Some(q.prec)), unit_name(q.end, None))
-            }
-            BYTE => "BYTE".into(),
-            TEXT => "TEXT".into(),
-            UDTFIXED => match self.xid {
-                XID_BLOB => "BLOB".into(),
-                XID_CLOB => "CLOB".into(),
-                _ => "BOOLEAN".into(),
-            },
-            _ => "CHAR(1)".into(),
-        }
-    }
-}
-
-/// Unit name for DDL text; `prec` adds the first-field precision.
-pub fn unit_name(tu: u8, prec: Option<u8>) -> String {
-    let base = match tu {
-        TU_YEAR => "YEAR",
-        TU_MONTH => "MONTH",
-        TU_DAY => "DAY",
-        TU_HOUR => "HOUR",
-        TU_MINUTE => "MINUTE",
-        TU_SECOND => "SECOND",
-        _ => "FRACTION",
-    };
-    if tu >= TU_FRAC {
-        return if prec.is_some() { "FRACTION".into() } else { format!("FRACTION({})", tu - 10) };
-    }
-    match prec {
-        Some(p) => format!("{base}({p})"),
-        None => base.into(),
-    }
 }
 
 /// Broad type families used for coercion decisions.
@@ -365,9 +312,33 @@ mod tests {
         assert_eq!(Qual::dt(TU_YEAR, TU_SECOND).encode(), 3594);
         assert_eq!(Qual::dt(TU_YEAR, 13).encode(), 4365);
         assert_eq!(Qual::dt(TU_HOUR, TU_MINUTE).encode(), 0x0468);
-        assert_eq!(Qual { start: TU_DAY, end: TU_MINUTE, prec: 3 }.encode(), 1864);
-        assert_eq!(Qual { start: TU_DAY, end: 15, prec: 9 }.encode(), 0x144F);
-        assert_eq!(Qual { start: TU_YEAR, end: TU_MONTH, prec: 9 }.encode(), 0x0B02);
+        assert_eq!(
+            Qual {
+                start: TU_DAY,
+                end: TU_MINUTE,
+                prec: 3
+            }
+            .encode(),
+            1864
+        );
+        assert_eq!(
+            Qual {
+                start: TU_DAY,
+                end: 15,
+                prec: 9
+            }
+            .encode(),
+            0x144F
+        );
+        assert_eq!(
+            Qual {
+                start: TU_YEAR,
+                end: TU_MONTH,
+                prec: 9
+            }
+            .encode(),
+            0x0B02
+        );
         let q = Qual::decode(0x144F);
         assert_eq!((q.start, q.end, q.prec), (TU_DAY, 15, 9));
         assert_eq!(Qual::decode(3594), Qual::dt(TU_YEAR, TU_SECOND));

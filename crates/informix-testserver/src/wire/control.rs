@@ -75,8 +75,21 @@ fn list(sessions: &[Arc<SessionInfo>]) -> String {
 }
 
 pub fn command(line: &str, shared: &Shared) -> Result<String, String> {
-    let mut words = line.split_whitespace();
-    let verb = words.next().unwrap_or_default().to_ascii_lowercase();
+    let all: Vec<&str> = line.split_whitespace().collect();
+    let verb = all
+        .first()
+        .copied()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let max_args = match verb.as_str() {
+        "ping" | "reset" | "help" => 0,
+        "cut" => 2,
+        _ => 1,
+    };
+    if all.len() > max_args + 1 {
+        return Err("too many arguments".into());
+    }
+    let mut words = all.iter().skip(1).copied();
     let reg = &shared.registry;
     let faults = &shared.faults;
     let out = match verb.as_str() {
@@ -184,8 +197,5 @@ pub fn command(line: &str, shared: &Shared) -> Result<String, String> {
         "help" => "\"commands: ping | sessions [all] | kill <id>|all | delay <ms> | refuse <sqlcode>|off | cut <id> <n> | cut next <n> | cut off | counters [<id>] | reset | quit\"".to_owned(),
         other => return Err(format!("unknown command {other:?}")),
     };
-    if words.next().is_some() {
-        return Err("too many arguments".into());
-    }
     Ok(out)
 }

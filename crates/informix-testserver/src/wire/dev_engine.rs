@@ -131,7 +131,11 @@ impl Engine {
         self.dbs.get(name).copied()
     }
 
-    pub fn open_session(self: &Arc<Self>, database: &str, _user: &str) -> Result<Session, SqlError> {
+    pub fn open_session(
+        self: &Arc<Self>,
+        database: &str,
+        _user: &str,
+    ) -> Result<Session, SqlError> {
         let mode = self.database_mode(database).ok_or(SqlError {
             near: database.to_owned(),
             ..SqlError::new(-329)
@@ -203,6 +207,10 @@ fn map_decl(decl: Option<&str>) -> (u16, u16) {
         (12, 56)
     } else if d.starts_with("LVARCHAR") {
         (40, 2048)
+    } else if d.starts_with("BLOB") {
+        (41, 72)
+    } else if d.starts_with("CLOB") {
+        (41, 73)
     } else if d.starts_with("DECIMAL") {
         (5, 0x10FF)
     } else {
@@ -263,11 +271,16 @@ impl Session {
                 } else {
                     (coltype, collength)
                 };
+                let (collength, extended_id) = match (coltype, collength) {
+                    (41, 72) => (72, 10),
+                    (41, 73) => (72, 11),
+                    other => (other.1, 0),
+                };
                 columns.push(ColumnInfo {
                     name: c.name().to_ascii_lowercase(),
                     coltype,
                     collength,
-                    extended_id: 0,
+                    extended_id,
                     extended_name: String::new(),
                     owner: String::new(),
                 });

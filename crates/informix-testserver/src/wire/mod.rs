@@ -2,6 +2,7 @@
 //! thread per session speaking SQLI over the engine, and the control channel.
 
 pub mod control;
+pub mod lobfile;
 mod packed;
 pub mod server;
 pub mod session;

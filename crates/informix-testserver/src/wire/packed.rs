@@ -32,7 +32,8 @@ pub fn encode_decimal(
 ) -> Result<(), SqlError> {
     let d: Decimal = text.trim().parse().map_err(|_| sql_error(-1213))?;
     let at = out.len();
-    codec::decimal::encode_packed(Some(&d), encoded_length, out).map_err(|e| codec_err(e, -1226))?;
+    codec::decimal::encode_packed(Some(&d), encoded_length, out)
+        .map_err(|e| codec_err(e, -1226))?;
     // The codec writes exactly `width` bytes; keep the row aligned whatever happens.
     out.resize(at + width, 0);
     Ok(())

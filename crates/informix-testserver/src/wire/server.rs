@@ -191,7 +191,9 @@ impl Server {
         })?;
         if let Some((listener, config)) = tls {
             let shared = Arc::clone(&shared);
-            spawn("accept-tls", move || accept_loop(listener, shared, Some(config)))?;
+            spawn("accept-tls", move || {
+                accept_loop(listener, shared, Some(config))
+            })?;
         }
         spawn("accept-control", {
             let shared = Arc::clone(&shared);
@@ -219,9 +221,7 @@ impl Server {
             s.kill();
         }
         let deadline = Instant::now() + grace;
-        while Instant::now() < deadline
-            && live.iter().any(|s| !s.closed.load(Ordering::SeqCst))
-        {
+        while Instant::now() < deadline && live.iter().any(|s| !s.closed.load(Ordering::SeqCst)) {
             std::thread::sleep(Duration::from_millis(5));
         }
     }
@@ -235,11 +235,7 @@ fn spawn(name: &str, f: impl FnOnce() + Send + 'static) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
-fn accept_loop(
-    listener: TcpListener,
-    shared: Arc<Shared>,
-    tls: Option<Arc<rustls::ServerConfig>>,
-) {
+fn accept_loop(listener: TcpListener, shared: Arc<Shared>, tls: Option<Arc<rustls::ServerConfig>>) {
     for conn in listener.incoming() {
         if shared.shutting_down.load(Ordering::SeqCst) {
             return;
@@ -255,10 +251,7 @@ fn accept_loop(
 }
 
 fn session_thread(conn: TcpStream, shared: Arc<Shared>, tls: Option<Arc<rustls::ServerConfig>>) {
-    let peer = conn
-        .peer_addr()
-        .map(|a| a.to_string())
-        .unwrap_or_default();
+    let peer = conn.peer_addr().map(|a| a.to_string()).unwrap_or_default();
     let cut_next = lock(&shared.faults.cut_next).take();
     let info = shared.registry.register(peer, tls.is_some(), cut_next);
     let bytes_in = Arc::clone(&info.bytes_in);

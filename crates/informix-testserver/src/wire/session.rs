@@ -16,15 +16,28 @@ use informix_protocol::message::{
 use informix_protocol::tags::{self, sl};
 use informix_protocol::wire::{DecodeError, WireWrite, latin1_to_string};
 
+use super::lobfile::{self, FileRead, FileWrite};
 use super::state::{SessionInfo, Shared, lock};
 use super::transport::Transport;
 use super::values::{self, BlobStore, Bound, RowEncoder, TextCodec, sql_error};
-use crate::engine::{DbMode, Param, Prepared, Session as DbSession, SqlError};
+use crate::engine::{Cell, ColumnInfo, DbMode, Param, Prepared, Session as DbSession, SqlError};
 
 /// Replies are written once this much is pending even if more requests are queued.
 const FLUSH_AT: usize = 256 * 1024;
 /// Largest SQ_BLOB chunk sent to a client (lengths are signed i16 on the wire).
 const BLOB_CHUNK: usize = 16 * 1024;
+/// Chunk size for SQ_FILE transfers in both directions.
+const FILE_CHUNK: usize = 16 * 1024;
+
+/// SQ_FILE operations and the client's reply tags.
+mod file_op {
+    pub const OPEN: i16 = 0;
+    pub const CLOSE: i16 = 1;
+    pub const READ: i16 = 2;
+    pub const WRITE: i16 = 3;
+    pub const TAG_READ: i16 = 106;
+    pub const TAG_WRITE: i16 = 107;
+}
 
 /// Scroll fetch types (SQ_SFETCH).
 mod scroll {
@@ -36,6 +49,9 @@ mod scroll {
     pub const ABSOLUTE: i16 = 6;
     pub const RELATIVE: i16 = 7;
 }
+
+/// Client files to write before one row: (file name, content).
+type RowFiles = Vec<(String, Vec<u8>)>;
 
 /// A result set, encoded once at OPEN as ready-made TUPLE messages.
 struct Cursor {
@@ -50,6 +66,8 @@ struct Cursor {
     /// Killed by a conflicting statement: further fetches fail -267.
     dead: bool,
     blobs: BlobStore,
+    /// `lotofile` values to write to client files before their row: (row, file, bytes).
+    files: Vec<(usize, String, Vec<u8>)>,
 }
 
 impl Cursor {
@@ -60,10 +78,22 @@ impl Cursor {
     fn tuple(&self, i: usize) -> &[u8] {
         &self.data[self.offsets[i]..self.offsets[i + 1]]
     }
+
+    fn files_of(&self, row: usize) -> RowFiles {
+        self.files
+            .iter()
+            .filter(|(r, _, _)| *r == row)
+            .map(|(_, n, b)| (n.clone(), b.clone()))
+            .collect()
+    }
 }
 
 struct Stmt {
     prepared: Prepared,
+    /// Result columns as described to the client (`lotofile` columns replaced).
+    columns: Vec<ColumnInfo>,
+    reads: Vec<FileRead>,
+    writes: Vec<FileWrite>,
     params: Vec<Param>,
     /// Parameters whose BYTE/TEXT content is still to come in SQ_BBIND: (index, is TEXT).
     pending_blobs: Vec<(usize, bool)>,
@@ -124,6 +154,9 @@ pub struct SessionLoop {
     generation: u32,
     intake: Option<BlobIntake>,
     scan_from: usize,
+    /// The stream broke during an SQ_FILE sub-exchange: end the session.
+    broken: bool,
+    files_written: u64,
 }
 
 impl SessionLoop {
@@ -143,6 +176,8 @@ impl SessionLoop {
             generation: 0,
             intake: None,
             scan_from: 0,
+            broken: false,
+            files_written: 0,
         }
     }
 
@@ -178,8 +213,16 @@ impl SessionLoop {
 
     fn reply_done(&mut self) {
         self.info.round_trips.fetch_add(1, Ordering::Relaxed);
-        if let Some(d) = self.shared.faults.delay() {
-            std::thread::sleep(d);
+    }
+
+    /// The control channel's `delay`: every reply waits this long before it is sent.
+    fn apply_delay(&self) -> bool {
+        match self.shared.faults.delay() {
+            Some(d) => {
+                std::thread::sleep(d);
+                true
+            }
+            None => false,
         }
     }
 
@@ -208,6 +251,7 @@ impl SessionLoop {
         let accepted = matches!(verdict, LoginResponse::Accepted(_));
         verdict.encode(&mut self.out);
         self.reply_done();
+        self.apply_delay();
         if !self.flush() {
             return Err(());
         }
@@ -238,7 +282,8 @@ impl SessionLoop {
                 format!("Connection refused by the server (error {code})."),
             );
         }
-        if !req.server_name.is_empty() && !req.server_name.eq_ignore_ascii_case(&settings.server_name)
+        if !req.server_name.is_empty()
+            && !req.server_name.eq_ignore_ascii_case(&settings.server_name)
         {
             return reject(
                 -761,
@@ -304,12 +349,15 @@ impl SessionLoop {
                     self.scan_from = 0;
                     let request = self.transport.input.available()[..len].to_vec();
                     self.transport.input.consume(len);
+                    let started = std::time::Instant::now();
                     let flow = self.process(&request);
-                    if matches!(flow, Flow::Close) {
+                    let busy = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+                    self.info.busy_ns.fetch_add(busy, Ordering::Relaxed);
+                    if matches!(flow, Flow::Close) || self.broken {
                         self.flush();
                         return;
                     }
-                    let delayed = self.shared.faults.delay().is_some();
+                    let delayed = self.apply_delay();
                     if (delayed || self.out.len() >= FLUSH_AT) && !self.flush() {
                         return;
                     }
@@ -412,7 +460,9 @@ impl SessionLoop {
             ClientMessage::NDescribe => {
                 let id = self.current;
                 let d = match self.stmts.get(id).and_then(Option::as_ref) {
-                    Some(s) => values::describe(&s.prepared, i16::try_from(id).unwrap_or(0)),
+                    Some(s) => {
+                        values::describe(&s.prepared, &s.columns, i16::try_from(id).unwrap_or(0))
+                    }
                     None => Describe::default(),
                 };
                 d.encode(&mut self.out);
@@ -533,7 +583,22 @@ impl SessionLoop {
 
     fn prepare(&mut self, sql: &[u8]) -> Result<(), SqlError> {
         let text = self.codec.decode(sql);
-        let prepared = self.db()?.prepare(&text)?;
+        let rewrite = if lobfile::mentions_client_files(&text) {
+            lobfile::rewrite(&text)
+        } else {
+            None
+        };
+        let prepared = match &rewrite {
+            Some(rw) => self.db()?.prepare(&rw.sql)?,
+            None => self.db()?.prepare(&text)?,
+        };
+        let (reads, writes) = rewrite.map(|rw| (rw.reads, rw.writes)).unwrap_or_default();
+        let mut columns: Vec<ColumnInfo> = prepared.columns.iter().map(copy_column).collect();
+        for w in &writes {
+            if let Some(c) = columns.get_mut(w.column) {
+                *c = values::file_name_column(c);
+            }
+        }
         let slot = match self.stmts.iter().position(Option::is_none) {
             Some(i) => i,
             None => {
@@ -543,6 +608,9 @@ impl SessionLoop {
         };
         self.stmts[slot] = Some(Stmt {
             prepared,
+            columns,
+            reads,
+            writes,
             params: Vec::new(),
             pending_blobs: Vec::new(),
             scroll_requested: false,
@@ -600,6 +668,7 @@ impl SessionLoop {
 
     fn open(&mut self) -> Result<(), SqlError> {
         self.guard_scroll()?;
+        let extra = self.read_client_files()?;
         self.generation = self.generation.wrapping_add(1);
         let generation = self.generation;
         let codec = self.codec;
@@ -611,7 +680,10 @@ impl SessionLoop {
             .ok_or_else(|| sql_error(-258))?;
         stmt.cursor = None;
         let scroll = std::mem::take(&mut stmt.scroll_requested);
-        let mut cursor = run_query(db, &stmt.prepared, &stmt.params, codec, generation)?;
+        let (params, inserted) = with_file_params(std::mem::take(&mut stmt.params), extra);
+        let result = run_query(db, stmt, &params, codec, generation);
+        stmt.params = without_file_params(params, &inserted);
+        let mut cursor = result?;
         cursor.scroll = scroll;
         stmt.cursor = Some(cursor);
         Ok(())
@@ -644,7 +716,20 @@ impl SessionLoop {
         cursor.next = end;
         let from = cursor.offsets[start];
         let to = cursor.offsets[end];
-        self.out.extend_from_slice(&cursor.data[from..to]);
+        if cursor.files.is_empty() {
+            self.out.extend_from_slice(&cursor.data[from..to]);
+        } else {
+            // Each row's lotofile values go to client files before the row itself.
+            let batch: Vec<(Vec<u8>, RowFiles)> = (start..end)
+                .map(|row| (cursor.tuple(row).to_vec(), cursor.files_of(row)))
+                .collect();
+            for (tuple, files) in batch {
+                for (name, bytes) in files {
+                    self.write_client_file(&name, &bytes)?;
+                }
+                self.out.extend_from_slice(&tuple);
+            }
+        }
         if end == n {
             let rows = i32::try_from(n).unwrap_or(i32::MAX);
             encode_done(
@@ -688,6 +773,9 @@ impl SessionLoop {
             let idx = usize::try_from(want - 1).unwrap_or(0);
             cursor.current = idx + 1;
             let bytes = cursor.tuple(idx).to_vec();
+            for (name, data) in cursor.files_of(idx) {
+                self.write_client_file(&name, &data)?;
+            }
             self.out.extend_from_slice(&bytes);
             self.out.put_i16(tags::SQ_TUPID);
             self.out.put_i32(i32::try_from(want).unwrap_or(i32::MAX));
@@ -710,6 +798,7 @@ impl SessionLoop {
 
     fn execute(&mut self) -> Result<(), SqlError> {
         self.guard_scroll()?;
+        let extra = self.read_client_files()?;
         let db = self.db.as_mut().ok_or_else(|| sql_error(-349))?;
         let stmt = self
             .stmts
@@ -720,7 +809,10 @@ impl SessionLoop {
             // A SELECT must be opened as a cursor, as a real server insists.
             return Err(sql_error(-260));
         }
-        let r = db.execute(&stmt.prepared, &stmt.params)?;
+        let (params, inserted) = with_file_params(std::mem::take(&mut stmt.params), extra);
+        let result = db.execute(&stmt.prepared, &params);
+        stmt.params = without_file_params(params, &inserted);
+        let r = result?;
         if let Some(s8) = r.serial8 {
             self.out.put_i16(tags::SQ_INSERTDONE);
             super::packed::encode_int8(Some(s8), &mut self.out);
@@ -739,8 +831,106 @@ impl SessionLoop {
         Ok(())
     }
 
+    // ---------------------------------------------------------------- SQ_FILE
+
+    /// Sends what is pending (an SQ_FILE step ending in EOT) and reads the client's
+    /// answer; the answer is checked by `parse` and consumed.
+    fn file_step(
+        &mut self,
+        parse: impl Fn(&[u8]) -> Result<Option<(usize, Vec<u8>)>, ()>,
+    ) -> Result<Vec<u8>, SqlError> {
+        self.out.put_i16(tags::SQ_EOT);
+        self.info.round_trips.fetch_add(1, Ordering::Relaxed);
+        if !self.flush() {
+            self.broken = true;
+            return Err(sql_error(-408));
+        }
+        loop {
+            match parse(self.transport.input.available()) {
+                Ok(Some((used, data))) => {
+                    self.transport.input.consume(used);
+                    self.info.requests.fetch_add(1, Ordering::Relaxed);
+                    return Ok(data);
+                }
+                Ok(None) => {
+                    if !self.transport.input.fill() {
+                        self.broken = true;
+                        return Err(sql_error(-408));
+                    }
+                }
+                Err(()) => {
+                    self.broken = true;
+                    return Err(sql_error(-408));
+                }
+            }
+        }
+    }
+
+    fn file_open(&mut self, name: &str, mode: i32) -> Result<(), SqlError> {
+        self.out.put_i16(tags::SQ_FILE);
+        self.out.put_i16(file_op::OPEN);
+        self.out.put_pstr(&self.codec.encode(name));
+        self.out.put_i32(mode);
+        self.out.put_i32(0);
+        self.out.put_i32(0);
+        self.file_step(parse_eot).map(|_| ())
+    }
+
+    fn file_close(&mut self) -> Result<(), SqlError> {
+        self.out.put_i16(tags::SQ_FILE);
+        self.out.put_i16(file_op::CLOSE);
+        self.file_step(parse_eot).map(|_| ())
+    }
+
+    /// Reads a whole client file (`filetoblob(name, 'client')`).
+    fn read_client_file(&mut self, name: &str) -> Result<Vec<u8>, SqlError> {
+        self.file_open(name, 0)?;
+        self.out.put_i16(tags::SQ_FILE);
+        self.out.put_i16(file_op::READ);
+        self.out.put_i16(FILE_CHUNK as i16);
+        self.out.put_i32(-1);
+        let data = self.file_step(parse_file_read)?;
+        self.file_close()?;
+        Ok(data)
+    }
+
+    /// Writes a client file (`lotofile(expr, name, 'client')`).
+    fn write_client_file(&mut self, name: &str, data: &[u8]) -> Result<(), SqlError> {
+        self.files_written += 1;
+        self.file_open(name, 1)?;
+        self.out.put_i16(tags::SQ_FILE);
+        self.out.put_i16(file_op::WRITE);
+        for chunk in data.chunks(FILE_CHUNK) {
+            self.out.put_i16(file_op::TAG_WRITE);
+            self.out.put_pstr(chunk);
+        }
+        self.file_step(parse_file_write_ack)?;
+        self.file_close()
+    }
+
+    /// Performs the statement's `filetoblob`/`filetoclob` reads; returns the values to
+    /// insert among the bound parameters.
+    fn read_client_files(&mut self) -> Result<Vec<(usize, Param)>, SqlError> {
+        let reads = match self.stmts.get(self.current).and_then(Option::as_ref) {
+            Some(s) if !s.reads.is_empty() => s.reads.clone(),
+            _ => return Ok(Vec::new()),
+        };
+        let mut out = Vec::with_capacity(reads.len());
+        for r in reads {
+            let data = self.read_client_file(&r.name)?;
+            let v = if r.clob {
+                Param::Text(self.codec.decode(&data))
+            } else {
+                Param::Bytes(data)
+            };
+            out.push((r.param_index, v));
+        }
+        Ok(out)
+    }
+
     fn fetch_blob(&mut self, descriptor: &[u8]) -> Result<(), SqlError> {
-        let (generation, index) = values::blob_locator(descriptor).ok_or_else(|| sql_error(-451))?;
+        let (generation, index) =
+            values::blob_locator(descriptor).ok_or_else(|| sql_error(-451))?;
         let value = self
             .stmts
             .iter()
@@ -759,6 +949,109 @@ impl SessionLoop {
     }
 }
 
+/// The bound parameters with client-file values inserted at their placeholder
+/// positions; also returns where they went, for [`without_file_params`].
+fn with_file_params(
+    mut params: Vec<Param>,
+    extra: Vec<(usize, Param)>,
+) -> (Vec<Param>, Vec<usize>) {
+    let mut inserted = Vec::with_capacity(extra.len());
+    for (at, v) in extra {
+        let at = at.min(params.len());
+        params.insert(at, v);
+        inserted.push(at);
+    }
+    (params, inserted)
+}
+
+/// Undoes [`with_file_params`], giving back the client's own bound values.
+fn without_file_params(mut params: Vec<Param>, inserted: &[usize]) -> Vec<Param> {
+    for &at in inserted.iter().rev() {
+        if at < params.len() {
+            params.remove(at);
+        }
+    }
+    params
+}
+
+/// A field-by-field copy (the engine's type need not be Clone).
+fn copy_column(c: &ColumnInfo) -> ColumnInfo {
+    ColumnInfo {
+        name: c.name.clone(),
+        coltype: c.coltype,
+        collength: c.collength,
+        extended_id: c.extended_id,
+        extended_name: c.extended_name.clone(),
+        owner: c.owner.clone(),
+    }
+}
+
+type Parsed = Result<Option<(usize, Vec<u8>)>, ()>;
+
+fn be16(b: &[u8], at: usize) -> Option<i16> {
+    b.get(at..at + 2).map(|x| i16::from_be_bytes([x[0], x[1]]))
+}
+
+fn be32(b: &[u8], at: usize) -> Option<i32> {
+    b.get(at..at + 4)
+        .map(|x| i32::from_be_bytes([x[0], x[1], x[2], x[3]]))
+}
+
+/// The client's bare `EOT` acknowledgement.
+fn parse_eot(b: &[u8]) -> Parsed {
+    match be16(b, 0) {
+        None => Ok(None),
+        Some(tags::SQ_EOT) => Ok(Some((2, Vec::new()))),
+        Some(_) => Err(()),
+    }
+}
+
+/// `107 i32 total EOT`: the client took a file write.
+fn parse_file_write_ack(b: &[u8]) -> Parsed {
+    match be16(b, 0) {
+        None => Ok(None),
+        Some(file_op::TAG_WRITE) => match be16(b, 6) {
+            None => Ok(None),
+            Some(tags::SQ_EOT) => Ok(Some((8, Vec::new()))),
+            Some(_) => Err(()),
+        },
+        Some(_) => Err(()),
+    }
+}
+
+/// `106 i32 total`, chunks `106 i16 len data [pad]`, EOT: a file's content.
+fn parse_file_read(b: &[u8]) -> Parsed {
+    match be16(b, 0) {
+        None => return Ok(None),
+        Some(file_op::TAG_READ) => {}
+        Some(_) => return Err(()),
+    }
+    let Some(total) = be32(b, 2) else {
+        return Ok(None);
+    };
+    let mut data = Vec::with_capacity(usize::try_from(total).unwrap_or(0).min(1 << 26));
+    let mut at = 6;
+    loop {
+        match be16(b, at) {
+            None => return Ok(None),
+            Some(tags::SQ_EOT) => return Ok(Some((at + 2, data))),
+            Some(file_op::TAG_READ) => {
+                let Some(len) = be16(b, at + 2) else {
+                    return Ok(None);
+                };
+                let len = usize::try_from(len).map_err(|_| ())?;
+                let body = at + 4;
+                let Some(chunk) = b.get(body..body + len) else {
+                    return Ok(None);
+                };
+                data.extend_from_slice(chunk);
+                at = body + len + (len & 1);
+            }
+            Some(_) => return Err(()),
+        }
+    }
+}
+
 fn server_error(e: &SqlError) -> ServerError {
     ServerError {
         sqlcode: e.sqlcode,
@@ -770,18 +1063,19 @@ fn server_error(e: &SqlError) -> ServerError {
 
 fn run_query(
     db: &mut DbSession,
-    prepared: &Prepared,
+    stmt: &Stmt,
     params: &[Param],
     codec: TextCodec,
     generation: u32,
 ) -> Result<Cursor, SqlError> {
-    let rows = if prepared.is_query {
+    let prepared = &stmt.prepared;
+    let mut rows = if prepared.is_query {
         db.query(prepared, params)?
     } else {
         db.execute(prepared, params)?;
         Vec::new()
     };
-    let enc = RowEncoder::new(prepared, codec);
+    let enc = RowEncoder::new(&stmt.columns, codec);
     let mut cursor = Cursor {
         scroll: false,
         data: Vec::with_capacity(rows.len() * (16 + 8 * enc.column_count())),
@@ -793,9 +1087,19 @@ fn run_query(
             generation,
             values: Vec::new(),
         },
+        files: Vec::new(),
     };
     cursor.offsets.push(0);
-    for row in &rows {
+    for (i, row) in rows.iter_mut().enumerate() {
+        for w in &stmt.writes {
+            if let Some(cell) = row.get_mut(w.column)
+                && let Some(bytes) = values::cell_bytes(cell, codec)
+            {
+                let name = format!("{}.{generation:08x}{i:08x}", w.name);
+                *cell = Cell::Text(name.clone());
+                cursor.files.push((i, name, bytes));
+            }
+        }
         let at = begin_tuple(&mut cursor.data);
         enc.encode_row(row, &mut cursor.data, &mut cursor.blobs)?;
         finish_tuple(&mut cursor.data, at);
@@ -803,4 +1107,3 @@ fn run_query(
     }
     Ok(cursor)
 }
-

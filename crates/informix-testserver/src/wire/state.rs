@@ -74,6 +74,8 @@ pub struct SessionInfo {
     pub bytes_out: AtomicU64,
     /// Replies sent (one per request answered, the login exchange included).
     pub round_trips: AtomicU64,
+    /// Time spent handling requests (decoding, engine, encoding), excluding I/O waits.
+    pub busy_ns: AtomicU64,
     pub in_transaction: AtomicBool,
     /// Requests still allowed before the session is cut (-1 = no limit).
     pub cut_after: AtomicI64,
@@ -96,13 +98,14 @@ impl SessionInfo {
         self.bytes_in.store(0, Ordering::Relaxed);
         self.bytes_out.store(0, Ordering::Relaxed);
         self.round_trips.store(0, Ordering::Relaxed);
+        self.busy_ns.store(0, Ordering::Relaxed);
     }
 
     pub fn to_json(&self) -> String {
         let mut s = String::new();
         let _ = write!(
             s,
-            "{{\"id\":{},\"user\":{},\"database\":{},\"peer\":{},\"tls\":{},\"messages\":{},\"requests\":{},\"bytes_in\":{},\"bytes_out\":{},\"round_trips\":{},\"in_transaction\":{},\"state\":\"{}\"}}",
+            "{{\"id\":{},\"user\":{},\"database\":{},\"peer\":{},\"tls\":{},\"messages\":{},\"requests\":{},\"bytes_in\":{},\"bytes_out\":{},\"round_trips\":{},\"busy_us\":{},\"in_transaction\":{},\"state\":\"{}\"}}",
             self.id,
             json_str(&lock(&self.user)),
             json_str(&lock(&self.database)),
@@ -113,6 +116,7 @@ impl SessionInfo {
             self.bytes_in.load(Ordering::Relaxed),
             self.bytes_out.load(Ordering::Relaxed),
             self.round_trips.load(Ordering::Relaxed),
+            self.busy_ns.load(Ordering::Relaxed) / 1000,
             self.in_transaction.load(Ordering::Relaxed),
             if self.closed.load(Ordering::Relaxed) {
                 "closed"
@@ -165,6 +169,7 @@ impl Registry {
             bytes_in: Arc::new(AtomicU64::new(0)),
             bytes_out: AtomicU64::new(0),
             round_trips: AtomicU64::new(0),
+            busy_ns: AtomicU64::new(0),
             in_transaction: AtomicBool::new(false),
             cut_after: AtomicI64::new(cut_after.unwrap_or(-1)),
             closed: AtomicBool::new(false),

@@ -6,7 +6,7 @@
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -68,24 +68,6 @@ impl Input {
             Err(_) => {
                 self.eof = true;
                 false
-            }
-        }
-    }
-
-    /// Like [`Input::fill`] with a deadline; `Ok(false)` on timeout, `Err` at end of stream.
-    pub fn fill_timeout(&mut self, t: Duration) -> Result<bool, ()> {
-        if self.eof {
-            return Err(());
-        }
-        match self.rx.recv_timeout(t) {
-            Ok(chunk) => {
-                self.push(chunk);
-                Ok(true)
-            }
-            Err(RecvTimeoutError::Timeout) => Ok(false),
-            Err(RecvTimeoutError::Disconnected) => {
-                self.eof = true;
-                Err(())
             }
         }
     }

@@ -97,11 +97,11 @@ fn row_width(kind: ColumnKind, collength: u16) -> usize {
     }
 }
 
-/// The DESCRIBE reply for a prepared statement.
-pub fn describe(p: &Prepared, statement_id: i16) -> Describe {
-    let mut columns = Vec::with_capacity(p.columns.len());
+/// The DESCRIBE reply for a prepared statement whose result columns are `cols`.
+pub fn describe(p: &Prepared, cols: &[ColumnInfo], statement_id: i16) -> Describe {
+    let mut columns = Vec::with_capacity(cols.len());
     let mut pos = 0usize;
-    for ci in &p.columns {
+    for ci in cols {
         let d = descriptor(ci, i32::try_from(pos).unwrap_or(i32::MAX));
         pos += row_width(ColumnKind::of(&d), ci.collength);
         columns.push(d);
@@ -155,7 +155,10 @@ pub fn blob_locator(descriptor: &[u8]) -> Option<(u32, usize)> {
     if descriptor.get(BLOB_NULL_AT) == Some(&1) {
         return None;
     }
-    Some((word(BLOB_GEN_AT)?, usize::try_from(word(BLOB_INDEX_AT)?).ok()?))
+    Some((
+        word(BLOB_GEN_AT)?,
+        usize::try_from(word(BLOB_INDEX_AT)?).ok()?,
+    ))
 }
 
 /// The size a client announced in a bound BYTE/TEXT descriptor.
@@ -171,9 +174,8 @@ pub struct RowEncoder {
 }
 
 impl RowEncoder {
-    pub fn new(p: &Prepared, codec: TextCodec) -> RowEncoder {
-        let cols = p
-            .columns
+    pub fn new(columns: &[ColumnInfo], codec: TextCodec) -> RowEncoder {
+        let cols = columns
             .iter()
             .map(|ci| (ColumnKind::of(&descriptor(ci, 0)), ci.collength))
             .collect();
@@ -393,7 +395,9 @@ fn put_envelope(out: &mut Vec<u8>, body: &[u8]) {
 pub enum Bound {
     Value(Param),
     /// BYTE (false) or TEXT (true) whose content follows in SQ_BLOB chunks.
-    PendingBlob { text: bool },
+    PendingBlob {
+        text: bool,
+    },
 }
 
 fn be_i16(b: &[u8]) -> Result<i16, SqlError> {
@@ -416,6 +420,27 @@ fn be_i64(b: &[u8]) -> Result<i64, SqlError> {
         .and_then(|s| s.try_into().ok())
         .ok_or_else(|| sql_error(-1260))?;
     Ok(i64::from_be_bytes(a))
+}
+
+/// The column a `lotofile(..., 'client')` call turns into: the generated file name.
+pub fn file_name_column(original: &ColumnInfo) -> ColumnInfo {
+    ColumnInfo {
+        name: original.name.clone(),
+        coltype: 40,
+        collength: 2048,
+        extended_id: 0,
+        extended_name: "lvarchar".into(),
+        owner: String::new(),
+    }
+}
+
+/// Bytes of a LOB value, whatever the engine returned.
+pub fn cell_bytes(cell: &Cell, codec: TextCodec) -> Option<Vec<u8>> {
+    match cell {
+        Cell::Null => None,
+        Cell::Bytes(b) => Some(b.clone()),
+        other => cell_text(other).map(|t| codec.encode(&t).into_owned()),
+    }
 }
 
 /// Converts one SQ_BIND value, typed by the client, into an engine parameter.
@@ -528,7 +553,10 @@ mod tests {
         assert_eq!(enc(ci(13, 128), Cell::Text(String::new())), [0]);
         let mut lv = ci(40, 2048);
         lv.extended_name = "lvarchar".into();
-        assert_eq!(enc(lv.clone(), Cell::Text("odd".into())), b"\0\0\0\0\x03odd");
+        assert_eq!(
+            enc(lv.clone(), Cell::Text("odd".into())),
+            b"\0\0\0\0\x03odd"
+        );
         assert_eq!(enc(lv, Cell::Null), [1, 0, 0, 0, 0]);
         let mut b = ci(41, 1);
         b.extended_id = 5;

@@ -217,6 +217,7 @@ pub struct Client {
     pub stream: Box<dyn Stream>,
     buf: Vec<u8>,
     pub local: SocketAddr,
+    tcp: Option<TcpStream>,
 }
 
 impl Client {
@@ -230,7 +231,19 @@ impl Client {
         tcp.set_nodelay(true).unwrap();
         tcp.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
         let local = tcp.local_addr().unwrap();
-        Client::login_over(Box::new(tcp), local, user, password, server, None)
+        let clone = tcp.try_clone().unwrap();
+        let mut c = Client::login_over(Box::new(tcp), local, user, password, server, None)?;
+        c.tcp = Some(clone);
+        Ok(c)
+    }
+
+    /// A second handle on the plain TCP socket (for writing from another thread).
+    pub fn stream_clone(&self) -> TcpStream {
+        self.tcp
+            .as_ref()
+            .expect("plain TCP client")
+            .try_clone()
+            .unwrap()
     }
 
     pub fn login_over(
@@ -245,6 +258,7 @@ impl Client {
             stream,
             buf: Vec::new(),
             local,
+            tcp: None,
         };
         let req = LoginRequest {
             user: user.into(),
@@ -300,9 +314,40 @@ impl Client {
         }
     }
 
+    /// Takes exactly `n` bytes from the stream.
+    pub fn take(&mut self, n: usize) -> Vec<u8> {
+        while self.buf.len() < n {
+            self.fill();
+        }
+        self.buf.drain(..n).collect()
+    }
+
+    pub fn take_i16(&mut self) -> i16 {
+        let b = self.take(2);
+        i16::from_be_bytes([b[0], b[1]])
+    }
+
+    pub fn take_i32(&mut self) -> i32 {
+        let b = self.take(4);
+        i32::from_be_bytes([b[0], b[1], b[2], b[3]])
+    }
+
+    /// `i16 len`, bytes, pad to even.
+    pub fn take_pstr(&mut self) -> Vec<u8> {
+        let n = self.take_i16() as usize;
+        let v = self.take(n);
+        if n % 2 == 1 {
+            self.take(1);
+        }
+        v
+    }
+
     pub fn handshake(&mut self) {
         let r = self.request(&[ClientMessage::Protocols(&CLIENT_PROTOCOLS)]);
-        assert!(matches!(r.first(), Some(Reply::Protocols(p)) if p.len() == 9), "{r:?}");
+        assert!(
+            matches!(r.first(), Some(Reply::Protocols(p)) if p.len() == 9),
+            "{r:?}"
+        );
         let r = self.request(&[ClientMessage::Info {
             subtype: 6,
             pairs: vec![(b"DBTEMP", b"/tmp"), (b"SUBQCACHESZ", b"10")],
