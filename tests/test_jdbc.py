@@ -28,6 +28,6 @@ def test_ibm_jdbc_driver_conformance(server, tmp_path: Path) -> None:
     subprocess.run([javac, "-d", str(tmp_path), "-cp", str(jar), str(HERE / "IfxConformance.java")],
                    check=True, capture_output=True, text=True)
     run = subprocess.run([java, "-cp", f"{jar}:{tmp_path}", "IfxConformance", str(server.port)],
-                         capture_output=True, text=True, timeout=120)
+                         capture_output=True, text=True, timeout=120, check=False)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "ALL OK" in run.stdout

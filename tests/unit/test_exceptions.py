@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from informix_db import _errcodes
 from informix_db.exceptions import (
     DatabaseError,

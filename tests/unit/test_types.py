@@ -9,6 +9,7 @@ import pickle
 import time
 
 import pytest
+
 from informix_db import _types
 from informix_db._types import (
     BINARY,

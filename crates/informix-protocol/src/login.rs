@@ -274,65 +274,80 @@ impl LoginResponse {
     pub fn encode(&self, out: &mut Vec<u8>) {
         let start = out.len();
         out.put_i16(0);
-        match self {
-            LoginResponse::Accepted(id) => {
-                out.put_u8(sl::CONACC);
-                out.put_u8(sl::PROT_SQLI_0600);
-                out.put_i16(0);
-                out.put_i16(mark::SQ_ASSOC);
-                out.put_i16(mark::SQ_ASCBINARY);
-                out.put_i32(ASSOC_MAGIC);
-                out.put_nstr(b"IEEEI");
-                out.put_i16(mark::SQ_ASCBPARMS);
-                put_fixed(out, b"", 12);
-                out.put_nstr(&lossy_latin1(&id.version));
-                out.put_nstr(&lossy_latin1(&id.serial));
-                out.put_nstr(&lossy_latin1(&id.app_id));
-                out.put_i32(id.cap1);
-                out.put_i32(id.cap2);
-                out.put_i32(id.cap3);
-            }
-            LoginResponse::Rejected {
-                sqlcode,
-                isam,
-                param,
-                message,
-            } => {
-                out.put_u8(sl::CONREJ);
-                out.put_u8(sl::PROT_SQLI_0600);
-                out.put_i16(0);
-                out.put_i16(mark::SQ_ASSOC);
-                out.put_i16(mark::SQ_ASCBINARY);
-                out.put_i32(*sqlcode);
-                out.put_i32(*isam);
-                out.put_nstr(&lossy_latin1(param));
-                // The NUL between length and text keeps the length byte out of the
-                // printable run that text-scanning clients look for.
-                let text = lossy_latin1(message);
-                out.put_i16(i16::try_from(text.len()).unwrap_or(i16::MAX));
-                out.put_u8(0);
-                out.put_bytes(&text);
-                out.put_u8(0);
-                // Such clients only examine whole 64-byte chunks of the body.
-                let body = out.len() - start - SL_HEADER_LEN;
-                let padded = body.div_ceil(64).max(1) * 64;
-                out.resize(start + SL_HEADER_LEN + padded, 0);
-            }
+        let (sl_type, id, status) = match self {
+            LoginResponse::Accepted(id) => (sl::CONACC, id.clone(), None),
+            LoginResponse::Rejected { sqlcode, isam, param, message } => (
+                sl::CONREJ,
+                ServerIdentity { cap1: CAP1_ENHANCED, ..ServerIdentity::default() },
+                Some((*sqlcode, *isam, param.as_str(), message.as_str())),
+            ),
             LoginResponse::Redirected => {
                 out.put_u8(sl::REDIRECT);
                 out.put_u8(sl::PROT_SQLI_0600);
                 out.put_i16(0);
+                patch_length(out, start);
+                return;
             }
+        };
+        out.put_u8(sl_type);
+        out.put_u8(sl::PROT_SQLI_0600);
+        out.put_i16(0);
+        out.put_i16(mark::SQ_ASSOC);
+        out.put_i16(mark::SQ_ASCBINARY);
+        out.put_i32(ASSOC_MAGIC);
+        out.put_nstr(b"IEEEI");
+        out.put_i16(mark::SQ_ASCBPARMS);
+        put_fixed(out, b"", 12);
+        out.put_nstr(&lossy_latin1(&id.version));
+        out.put_nstr(&lossy_latin1(&id.serial));
+        out.put_nstr(&lossy_latin1(&id.app_id));
+        out.put_i32(id.cap1);
+        out.put_i32(id.cap2);
+        out.put_i32(id.cap3);
+        // What IBM's JDBC driver skips before the status section: 2 bytes, two
+        // length-prefixed blocks (empty here) and 24 reserved bytes.
+        out.put_i16(0);
+        out.put_i16(0);
+        out.put_i16(0);
+        put_fixed(out, b"", 24);
+        // Status section (SQ_ASCINITRESP): error, OS error, warnings, then message
+        // strings, of which JDBC keeps the last as the error's parameter.
+        out.put_i16(mark::SQ_ASCINITRESP);
+        put_fixed(out, b"", 6);
+        let (sqlcode, isam, param, message) = status.unwrap_or((0, 0, "", ""));
+        out.put_i16(i16::try_from(sqlcode).unwrap_or(i16::MIN));
+        out.put_i16(i16::try_from(isam).unwrap_or(i16::MIN));
+        out.put_i16(0);
+        if status.is_some() {
+            out.put_i16(2);
+            let mut reason = lossy_latin1(message);
+            // Text-scanning clients take the longest printable run: keep the length
+            // byte in front of the reason out of it by padding with blanks.
+            while (0x20..=0x7E).contains(&(reason.len() & 0xFF)) {
+                reason.push(b' ');
+            }
+            out.put_i16(0);
+            out.put_pstr(&reason);
+            out.put_i16(0);
+            out.put_pstr(&lossy_latin1(param));
+        } else {
+            out.put_i16(0);
         }
-        let total = i16::try_from(out.len() - start).unwrap_or(i16::MAX);
-        out[start..start + 2].copy_from_slice(&total.to_be_bytes());
+        out.put_i16(mark::SQ_ASCEOT);
+        if status.is_some() {
+            // The reference driver only scans whole 64-byte chunks for a readable reason.
+            let body = out.len() - start - SL_HEADER_LEN;
+            let padded = body.div_ceil(64).max(1) * 64;
+            out.resize(start + SL_HEADER_LEN + padded, 0);
+        }
+        patch_length(out, start);
     }
 
     /// Decodes a login response from its SL type and body.
     pub fn decode(sl_type: u8, body: &[u8]) -> DecodeResult<LoginResponse> {
         match sl_type {
             sl::CONACC => Ok(LoginResponse::Accepted(
-                decode_identity(body).unwrap_or_default(),
+                decode_binary(body).map(|(id, _)| id).unwrap_or_default(),
             )),
             sl::CONREJ => Ok(decode_rejection(body)),
             sl::REDIRECT => Ok(LoginResponse::Redirected),
@@ -343,8 +358,22 @@ impl LoginResponse {
     }
 }
 
-/// CONACC metadata is informative only: a failure to parse it loses version info, never the login.
-fn decode_identity(body: &[u8]) -> DecodeResult<ServerIdentity> {
+fn patch_length(out: &mut [u8], start: usize) {
+    let total = i16::try_from(out.len() - start).unwrap_or(i16::MAX);
+    out[start..start + 2].copy_from_slice(&total.to_be_bytes());
+}
+
+/// The status section of a login response: error code, OS error, message strings.
+#[derive(Debug, Default)]
+struct LoginStatus {
+    sqlcode: i32,
+    os_error: i32,
+    strings: Vec<String>,
+}
+
+/// Decodes the binary association block: identity first, then (when present) the
+/// status section. Identity is informative: a short block still yields what it has.
+fn decode_binary(body: &[u8]) -> DecodeResult<(ServerIdentity, Option<LoginStatus>)> {
     let mut r = Reader::new(body);
     expect_marker(&mut r, mark::SQ_ASSOC)?;
     expect_marker(&mut r, mark::SQ_ASCBINARY)?;
@@ -359,40 +388,50 @@ fn decode_identity(body: &[u8]) -> DecodeResult<ServerIdentity> {
     let cap1 = r.i32()?;
     let cap2 = r.i32()?;
     let cap3 = r.i32()?;
-    Ok(ServerIdentity {
-        version,
-        serial,
-        app_id,
-        cap1,
-        cap2,
-        cap3,
-    })
+    let id = ServerIdentity { version, serial, app_id, cap1, cap2, cap3 };
+    let status = (|| -> DecodeResult<Option<LoginStatus>> {
+        r.skip(2)?;
+        for _ in 0..2 {
+            let n = r.i16()?;
+            r.skip(usize::try_from(n).unwrap_or(0))?;
+        }
+        r.skip(24)?;
+        if r.i16()? != mark::SQ_ASCINITRESP {
+            return Ok(None);
+        }
+        r.skip(6)?;
+        let sqlcode = i32::from(r.i16()?);
+        let os_error = i32::from(r.i16()?);
+        r.i16()?;
+        let count = r.i16()?;
+        let mut strings = Vec::new();
+        for _ in 0..count.max(0) {
+            if r.i16()? < 0 {
+                break;
+            }
+            strings.push(latin1_to_string(r.pstr()?));
+        }
+        Ok(Some(LoginStatus { sqlcode, os_error, strings }))
+    })()
+    .unwrap_or(None);
+    Ok((id, status))
 }
 
 fn decode_rejection(body: &[u8]) -> LoginResponse {
-    let structured = (|| -> DecodeResult<LoginResponse> {
-        let mut r = Reader::new(body);
-        expect_marker(&mut r, mark::SQ_ASSOC)?;
-        expect_marker(&mut r, mark::SQ_ASCBINARY)?;
-        let sqlcode = r.i32()?;
-        let isam = r.i32()?;
-        let param = latin1_to_string(r.nstr()?);
-        let len = usize::try_from(r.i16()?).map_err(|_| DecodeError::invalid("length"))?;
-        r.u8()?;
-        let message = latin1_to_string(r.bytes(len)?);
-        Ok(LoginResponse::Rejected {
-            sqlcode,
-            isam,
-            param,
-            message,
-        })
-    })();
-    structured.unwrap_or_else(|_| LoginResponse::Rejected {
-        sqlcode: 0,
-        isam: 0,
-        param: String::new(),
-        message: longest_printable_run(body),
-    })
+    match decode_binary(body) {
+        Ok((_, Some(status))) if status.sqlcode != 0 => {
+            let mut strings = status.strings;
+            let param = strings.pop().unwrap_or_default();
+            let message = strings.pop().unwrap_or_default().trim_end().to_owned();
+            LoginResponse::Rejected { sqlcode: status.sqlcode, isam: status.os_error, param, message }
+        }
+        _ => LoginResponse::Rejected {
+            sqlcode: 0,
+            isam: 0,
+            param: String::new(),
+            message: longest_printable_run(body),
+        },
+    }
 }
 
 /// Other servers put a readable reason somewhere in the body; take the longest ASCII run.
@@ -462,8 +501,13 @@ mod tests {
         };
         let mut out = Vec::new();
         LoginResponse::Accepted(id.clone()).encode(&mut out);
-        assert_eq!(out.len(), 82);
-        assert_eq!(&out[..6], &[0, 0x52, 2, 0x3c, 0, 0]);
+        // The reference template (82 bytes) then the status section IBM's JDBC reads.
+        let template = "02 3c 00 00 00 64 00 65 00 00 00 3d 00 06 49 45 45 45 49 00 00 6c \
+            00 00 00 00 00 00 00 00 00 00 00 00 00 0b 31 35 2e 30 2e 31 2e 30 2e 33 00 00 0c 52 44 \
+            53 23 52 30 30 30 30 30 30 00 00 05 73 71 6c 69 00 00 00 01 3c 00 00 00 00 00 00 00 00";
+        assert_eq!(crate::hex(&out[2..82]), template.split_whitespace().collect::<Vec<_>>().join(" "));
+        assert_eq!(out.len(), 130);
+        assert_eq!(crate::hex(&out[out.len() - 18..]), "00 66 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 7f");
         let (ty, body, _) = split_packet(&out).unwrap();
         assert_eq!(
             LoginResponse::decode(ty, body).unwrap(),

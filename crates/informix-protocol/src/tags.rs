@@ -49,6 +49,7 @@ pub mod login {
     pub const SQ_ASCBINARY: i16 = 101;
     pub const SQ_ASCBPARMS: i16 = 108;
     pub const SQ_ASCINITREQ: i16 = 104;
+    pub const SQ_ASCINITRESP: i16 = 102;
     pub const SQ_ASCENV: i16 = 106;
     pub const SQ_ASCPINFO: i16 = 107;
     pub const SQ_ASCMISC_60: i16 = 116;
