@@ -1344,7 +1344,7 @@ impl<'a> Analyzer<'a> {
             }
             Expr::User => {
                 let sql = self.hidden_ref(Hidden::User);
-                let mut te = TE::typed(sql, Ty::char(32));
+                let mut te = TE::typed(sql, Ty::varchar(32, 0));
                 te.kind = EK::Named("(user)");
                 te.notnull = true;
                 Ok(te)
@@ -2367,7 +2367,7 @@ impl<'a> Analyzer<'a> {
         let te = match d {
             DefaultSpec::Null => return Ok("NULL".into()),
             DefaultSpec::Lit(l) => self.literal(l, 0)?,
-            DefaultSpec::User => TE::typed(self.hidden_ref(Hidden::User), Ty::char(32)),
+            DefaultSpec::User => TE::typed(self.hidden_ref(Hidden::User), Ty::varchar(32, 0)),
             DefaultSpec::Today => TE::typed(self.hidden_ref(Hidden::Today), Ty::date()),
             DefaultSpec::Current(q) => {
                 TE::typed(self.hidden_ref(Hidden::Current(*q)), Ty::datetime(*q))

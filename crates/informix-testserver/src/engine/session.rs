@@ -274,7 +274,7 @@ pub fn map_err(e: rusqlite::Error, cx: &MapCx<'_>) -> SqlError {
 /// One client session on one database.
 pub struct Session {
     engine: Arc<Engine>,
-    db: Arc<Database>,
+    pub(crate) db: Arc<Database>,
     id: u64,
     user: String,
     txn: Option<Txn>,
@@ -801,7 +801,7 @@ impl Session {
                     let f = dt::extend(now, super::types::Qual::dt(0, 15), *q, now)?;
                     Value::Text(dt::dt_text(&f, *q))
                 }
-                Hidden::User => Value::Text(format!("{:<32}", self.user)),
+                Hidden::User => Value::Text(self.user.clone()),
                 Hidden::Sqlerrd1 => Value::Integer(self.sqlerrd1),
                 Hidden::Sqlerrd2 => Value::Integer(self.sqlerrd2),
                 Hidden::Serial8 => Value::Integer(self.serial8),
@@ -1437,12 +1437,7 @@ impl Session {
         if self.closed {
             return;
         }
-        if self
-            .txn
-            .as_ref()
-            .is_some_and(|t| !t.undo.is_empty() || t.work)
-            || self.db.mode == DbMode::Logged && self.txn.is_some()
-        {
+        if self.txn.is_some() && self.db.mode != DbMode::Unlogged {
             let _ = self.rollback_inner(false);
         }
         self.txn = None;

@@ -1401,6 +1401,24 @@ fn bulk_select_speed() {
     let el = t0.elapsed();
     assert_eq!(rows.len(), 100_000);
     eprintln!("100k-row select: {el:?}");
+    {
+        let g = s.db.state.lock().unwrap_or_else(|p| p.into_inner());
+        let t0 = Instant::now();
+        let mut st = g
+            .conn
+            .prepare_cached(&p.plan.sql)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut rows = st.raw_query();
+        let mut n = 0usize;
+        while let Ok(Some(r)) = rows.next() {
+            for i in 0..5 {
+                if let Ok(v) = r.get_ref(i) {
+                    n += matches!(v, rusqlite::types::ValueRef::Null) as usize;
+                }
+            }
+        }
+        eprintln!("raw sqlite iteration: {:?} ({n})", t0.elapsed());
+    }
     // Unoptimised test builds are slower; the release bound is ~100 ms.
     assert!(
         el < Duration::from_secs(if cfg!(debug_assertions) { 3 } else { 1 }),

@@ -48,13 +48,27 @@ impl Server {
             .spawn()
             .expect("server starts");
         let stdout = child.stdout.take().expect("stdout");
-        let mut lines = BufReader::new(stdout).lines();
+        // Read the readiness lines on a thread so that a server that never gets ready
+        // fails the test instead of hanging it.
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { return };
+                if tx.send(line).is_err() {
+                    return;
+                }
+            }
+        });
         let (mut sqli, mut tls, mut control) = (None, None, None);
         while control.is_none() {
-            let line = lines
-                .next()
-                .expect("server printed its listeners")
-                .expect("line");
+            let line = match rx.recv_timeout(Duration::from_secs(60)) {
+                Ok(line) => line,
+                Err(e) => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    panic!("server did not report its listeners: {e}");
+                }
+            };
             let mut w = line.split_whitespace();
             assert_eq!(w.next(), Some("listening"), "unexpected line {line:?}");
             let kind = w.next().expect("kind").to_owned();
