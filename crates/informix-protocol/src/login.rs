@@ -276,9 +276,17 @@ impl LoginResponse {
         out.put_i16(0);
         let (sl_type, id, status) = match self {
             LoginResponse::Accepted(id) => (sl::CONACC, id.clone(), None),
-            LoginResponse::Rejected { sqlcode, isam, param, message } => (
+            LoginResponse::Rejected {
+                sqlcode,
+                isam,
+                param,
+                message,
+            } => (
                 sl::CONREJ,
-                ServerIdentity { cap1: CAP1_ENHANCED, ..ServerIdentity::default() },
+                ServerIdentity {
+                    cap1: CAP1_ENHANCED,
+                    ..ServerIdentity::default()
+                },
                 Some((*sqlcode, *isam, param.as_str(), message.as_str())),
             ),
             LoginResponse::Redirected => {
@@ -388,7 +396,14 @@ fn decode_binary(body: &[u8]) -> DecodeResult<(ServerIdentity, Option<LoginStatu
     let cap1 = r.i32()?;
     let cap2 = r.i32()?;
     let cap3 = r.i32()?;
-    let id = ServerIdentity { version, serial, app_id, cap1, cap2, cap3 };
+    let id = ServerIdentity {
+        version,
+        serial,
+        app_id,
+        cap1,
+        cap2,
+        cap3,
+    };
     let status = (|| -> DecodeResult<Option<LoginStatus>> {
         r.skip(2)?;
         for _ in 0..2 {
@@ -411,7 +426,11 @@ fn decode_binary(body: &[u8]) -> DecodeResult<(ServerIdentity, Option<LoginStatu
             }
             strings.push(latin1_to_string(r.pstr()?));
         }
-        Ok(Some(LoginStatus { sqlcode, os_error, strings }))
+        Ok(Some(LoginStatus {
+            sqlcode,
+            os_error,
+            strings,
+        }))
     })()
     .unwrap_or(None);
     Ok((id, status))
@@ -423,7 +442,12 @@ fn decode_rejection(body: &[u8]) -> LoginResponse {
             let mut strings = status.strings;
             let param = strings.pop().unwrap_or_default();
             let message = strings.pop().unwrap_or_default().trim_end().to_owned();
-            LoginResponse::Rejected { sqlcode: status.sqlcode, isam: status.os_error, param, message }
+            LoginResponse::Rejected {
+                sqlcode: status.sqlcode,
+                isam: status.os_error,
+                param,
+                message,
+            }
         }
         _ => LoginResponse::Rejected {
             sqlcode: 0,
@@ -505,9 +529,15 @@ mod tests {
         let template = "02 3c 00 00 00 64 00 65 00 00 00 3d 00 06 49 45 45 45 49 00 00 6c \
             00 00 00 00 00 00 00 00 00 00 00 00 00 0b 31 35 2e 30 2e 31 2e 30 2e 33 00 00 0c 52 44 \
             53 23 52 30 30 30 30 30 30 00 00 05 73 71 6c 69 00 00 00 01 3c 00 00 00 00 00 00 00 00";
-        assert_eq!(crate::hex(&out[2..82]), template.split_whitespace().collect::<Vec<_>>().join(" "));
+        assert_eq!(
+            crate::hex(&out[2..82]),
+            template.split_whitespace().collect::<Vec<_>>().join(" ")
+        );
         assert_eq!(out.len(), 130);
-        assert_eq!(crate::hex(&out[out.len() - 18..]), "00 66 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 7f");
+        assert_eq!(
+            crate::hex(&out[out.len() - 18..]),
+            "00 66 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 7f"
+        );
         let (ty, body, _) = split_packet(&out).unwrap();
         assert_eq!(
             LoginResponse::decode(ty, body).unwrap(),

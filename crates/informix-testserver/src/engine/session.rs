@@ -1033,6 +1033,7 @@ impl Session {
         }
         let version_full = self.engine.server_version_full().to_string();
         let user = self.user.clone();
+        let temps_before = self.temps.clone();
         let mut temps = std::mem::take(&mut self.temps);
         let _ = conn.execute_batch("SAVEPOINT ifx_ddl");
         let mut cx = DdlCx {
@@ -1063,8 +1064,6 @@ impl Session {
             rows,
             ..
         } = cx;
-        let temps_before = self.temps.len();
-        let _ = temps_before;
         self.temps = temps;
         let log = match db.shared.cap.lock() {
             Ok(mut cap) => {
@@ -1109,12 +1108,9 @@ impl Session {
                 let _ = st_ref
                     .conn
                     .execute_batch("ROLLBACK TO ifx_ddl; RELEASE ifx_ddl");
-                // Undo session-side effects of the failed statement.
-                for r in log.into_iter().rev() {
-                    if let UndoRec::Session(s) = r {
-                        self.apply_sess_undo(s);
-                    }
-                }
+                // The failed statement leaves the session's temp tables as they were.
+                drop(log);
+                self.temps = temps_before;
                 drop(g);
                 // Undo registrations made by the failed statement.
                 self.reload_undo_tabs();

@@ -1446,3 +1446,115 @@ fn bulk_select_speed() {
     }
     eprintln!("small prepared select: {:?} each", t0.elapsed() / 1000);
 }
+
+#[test]
+fn defaults_literals_and_misc() {
+    let e = engine();
+    let mut s = sess(&e, "testdb");
+    let rows = q(
+        &mut s,
+        "SELECT 'abc', 42, 1.5 FROM systables WHERE tabid = 1",
+    );
+    assert_eq!(rows, vec![vec![t("abc"), Cell::Int(42), t("1.5")]]);
+    exec(
+        &mut s,
+        "create table df (id int, d date default today, u varchar(32) default user, ts datetime year to second default current year to second, \
+         c char(3) default 'x', n decimal(5,2) default 1.5, b boolean default 't')",
+    );
+    exec(&mut s, "insert into df (id) values (1)");
+    let rows = q(
+        &mut s,
+        "select d = today, u, ts is not null, c, n, b from df",
+    );
+    assert_eq!(
+        rows,
+        vec![vec![
+            t("t"),
+            t("tester"),
+            t("t"),
+            t("x  "),
+            t("1.50"),
+            t("t")
+        ]]
+    );
+    assert_eq!(
+        err(&mut s, "create table bad (a int default 'abc')").0,
+        -1213
+    );
+    // BLOB/CLOB columns are described as UDTFIXED with their extended ids.
+    exec(&mut s, "create table lobs (id int, b blob, c clob)");
+    exec(&mut s, "insert into lobs (id) values (1)");
+    let p = s
+        .prepare("select id, b, c from lobs")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (
+            p.columns[1].coltype,
+            p.columns[1].extended_id,
+            p.columns[1].collength
+        ),
+        (41, 10, 72)
+    );
+    assert_eq!(p.columns[2].extended_id, 11);
+    assert_eq!(
+        s.query(&p, &[]),
+        Ok(vec![vec![Cell::Int(1), Cell::Null, Cell::Null]])
+    );
+    // Failed CREATE TEMP ... AS leaves nothing behind.
+    assert_eq!(
+        err(&mut s, "select 1 / 0 x from systables into temp tz").0,
+        -1202
+    );
+    exec(
+        &mut s,
+        "select 1 x from systables where tabid = 1 into temp tz",
+    );
+    // Runtime CREATE DATABASE.
+    exec(&mut s, "create database newdb with log mode ansi");
+    assert_eq!(e.database_mode("newdb"), Some(DbMode::Ansi));
+    assert_eq!(err(&mut s, "create database newdb").0, -330);
+    let mut n = sess(&e, "newdb");
+    assert!(n.in_transaction());
+    // Rolled-back TRUNCATE restores the rows.
+    exec(&mut s, "create table tr (a int)");
+    exec(&mut s, "insert into tr values (1)");
+    exec(&mut s, "begin work");
+    exec(&mut s, "truncate table tr");
+    exec(&mut s, "rollback work");
+    assert_eq!(one(&mut s, "select count(*) from tr"), Cell::Int(1));
+    // LOCK TABLE blocks other sessions until the transaction ends.
+    let mut s2 = sess(&e, "testdb");
+    exec(&mut s, "begin work");
+    exec(&mut s, "lock table tr in exclusive mode");
+    assert_eq!(err(&mut s2, "select * from tr"), (-244, -107));
+    exec(&mut s, "commit work");
+    assert_eq!(
+        q(&mut s2, "select count(*) from tr"),
+        vec![vec![Cell::Int(1)]]
+    );
+    // Parameters in expressions take the other operand's type.
+    assert_eq!(
+        q_p(&mut s, "select a + ? from tr", &[Param::Int(41)]),
+        vec![vec![Cell::Int(42)]]
+    );
+    assert_eq!(
+        q_p(
+            &mut s,
+            "select count(*) from tr where a between ? and ?",
+            &[Param::Int(0), Param::Int(5)]
+        ),
+        vec![vec![Cell::Int(1)]]
+    );
+    assert_eq!(
+        q_p(
+            &mut s,
+            "select count(*) from tr where mod(a, ?) = ?",
+            &[Param::Int(2), Param::Int(1)]
+        ),
+        vec![vec![Cell::Int(1)]]
+    );
+    assert_eq!(
+        err_p(&mut s, "select count(*) from tr where a = ?", &[]).0,
+        -254
+    );
+}

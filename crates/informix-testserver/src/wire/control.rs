@@ -166,7 +166,7 @@ pub fn command(line: &str, shared: &Shared) -> Result<String, String> {
                 let all = reg.all();
                 let sum = |f: &dyn Fn(&SessionInfo) -> u64| -> u64 { all.iter().map(|s| f(s)).sum() };
                 format!(
-                    "{{\"sessions_opened\":{},\"sessions_live\":{},\"messages\":{},\"requests\":{},\"bytes_in\":{},\"bytes_out\":{},\"round_trips\":{},\"delay_ms\":{},\"refuse\":{}}}",
+                    "{{\"sessions_opened\":{},\"sessions_live\":{},\"messages\":{},\"requests\":{},\"bytes_in\":{},\"bytes_out\":{},\"round_trips\":{},\"replies\":{},\"delay_ms\":{},\"refuse\":{}}}",
                     reg.opened_total.load(Ordering::Relaxed),
                     reg.live().len(),
                     sum(&|s| s.messages.load(Ordering::Relaxed)),
@@ -174,6 +174,7 @@ pub fn command(line: &str, shared: &Shared) -> Result<String, String> {
                     sum(&|s| s.bytes_in.load(Ordering::Relaxed)),
                     sum(&|s| s.bytes_out.load(Ordering::Relaxed)),
                     sum(&|s| s.round_trips.load(Ordering::Relaxed)),
+                    sum(&|s| s.replies.load(Ordering::Relaxed)),
                     faults.delay_ms.load(Ordering::Relaxed),
                     match faults.refused() {
                         Some(c) => c.to_string(),

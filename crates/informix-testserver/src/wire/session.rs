@@ -212,7 +212,16 @@ impl SessionLoop {
     }
 
     fn reply_done(&mut self) {
-        self.info.round_trips.fetch_add(1, Ordering::Relaxed);
+        self.info.replies.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Sends everything and counts a round trip: the client now has all answers and
+    /// the server waits for it. Pipelined requests therefore cost one turn, not one each.
+    fn flush_turn(&mut self) -> bool {
+        if !self.out.is_empty() {
+            self.info.round_trips.fetch_add(1, Ordering::Relaxed);
+        }
+        self.flush()
     }
 
     /// The control channel's `delay`: every reply waits this long before it is sent.
@@ -252,7 +261,7 @@ impl SessionLoop {
         verdict.encode(&mut self.out);
         self.reply_done();
         self.apply_delay();
-        if !self.flush() {
+        if !self.flush_turn() {
             return Err(());
         }
         Ok(accepted)
@@ -364,7 +373,7 @@ impl SessionLoop {
                 }
                 Scan::Incomplete(at) => {
                     self.scan_from = at;
-                    if !self.flush() || !self.transport.input.fill() {
+                    if !self.flush_turn() || !self.transport.input.fill() {
                         return;
                     }
                 }
@@ -840,8 +849,8 @@ impl SessionLoop {
         parse: impl Fn(&[u8]) -> Result<Option<(usize, Vec<u8>)>, ()>,
     ) -> Result<Vec<u8>, SqlError> {
         self.out.put_i16(tags::SQ_EOT);
-        self.info.round_trips.fetch_add(1, Ordering::Relaxed);
-        if !self.flush() {
+        self.reply_done();
+        if !self.flush_turn() {
             self.broken = true;
             return Err(sql_error(-408));
         }

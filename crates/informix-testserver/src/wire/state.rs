@@ -73,6 +73,9 @@ pub struct SessionInfo {
     pub bytes_in: Arc<AtomicU64>,
     pub bytes_out: AtomicU64,
     /// Replies sent (one per request answered, the login exchange included).
+    /// Replies sent: one per request answered.
+    pub replies: AtomicU64,
+    /// Turns: times the server sent what it had and then waited for the client.
     pub round_trips: AtomicU64,
     /// Time spent handling requests (decoding, engine, encoding), excluding I/O waits.
     pub busy_ns: AtomicU64,
@@ -98,6 +101,7 @@ impl SessionInfo {
         self.bytes_in.store(0, Ordering::Relaxed);
         self.bytes_out.store(0, Ordering::Relaxed);
         self.round_trips.store(0, Ordering::Relaxed);
+        self.replies.store(0, Ordering::Relaxed);
         self.busy_ns.store(0, Ordering::Relaxed);
     }
 
@@ -105,7 +109,7 @@ impl SessionInfo {
         let mut s = String::new();
         let _ = write!(
             s,
-            "{{\"id\":{},\"user\":{},\"database\":{},\"peer\":{},\"tls\":{},\"messages\":{},\"requests\":{},\"bytes_in\":{},\"bytes_out\":{},\"round_trips\":{},\"busy_us\":{},\"in_transaction\":{},\"state\":\"{}\"}}",
+            "{{\"id\":{},\"user\":{},\"database\":{},\"peer\":{},\"tls\":{},\"messages\":{},\"requests\":{},\"bytes_in\":{},\"bytes_out\":{},\"round_trips\":{},\"replies\":{},\"busy_us\":{},\"in_transaction\":{},\"state\":\"{}\"}}",
             self.id,
             json_str(&lock(&self.user)),
             json_str(&lock(&self.database)),
@@ -116,6 +120,7 @@ impl SessionInfo {
             self.bytes_in.load(Ordering::Relaxed),
             self.bytes_out.load(Ordering::Relaxed),
             self.round_trips.load(Ordering::Relaxed),
+            self.replies.load(Ordering::Relaxed),
             self.busy_ns.load(Ordering::Relaxed) / 1000,
             self.in_transaction.load(Ordering::Relaxed),
             if self.closed.load(Ordering::Relaxed) {
@@ -169,6 +174,7 @@ impl Registry {
             bytes_in: Arc::new(AtomicU64::new(0)),
             bytes_out: AtomicU64::new(0),
             round_trips: AtomicU64::new(0),
+            replies: AtomicU64::new(0),
             busy_ns: AtomicU64::new(0),
             in_transaction: AtomicBool::new(false),
             cut_after: AtomicI64::new(cut_after.unwrap_or(-1)),
