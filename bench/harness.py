@@ -363,9 +363,11 @@ class Runner:
     reset_control: bool = True
     server: ServerProcess | None = None
     worker_cpus: set[int] | None = None
+    sys_path: dict[str, str] = dataclasses.field(default_factory=dict)  # driver -> path
 
-    def cfg(self, case: Case) -> dict[str, Any]:
+    def cfg(self, case: Case, driver: str = "ours") -> dict[str, Any]:
         return {
+            "sys_path": self.sys_path.get(driver),
             "workload": case.workload,
             "params": case.params,
             "conn": self.target.conn(),
@@ -393,7 +395,7 @@ class Runner:
                 continue
             self.say(f"== creating tables {', '.join(f'{self.prefix}_{n}' for n in sizes)} "
                      f"({driver} driver)")
-            out = run_worker(self.pythons[driver], self.cfg(case), timeout=1800,
+            out = run_worker(self.pythons[driver], self.cfg(case, driver), timeout=1800,
                              cpus=self.worker_cpus)
             if out.get("ok"):
                 out["by"] = driver
@@ -417,7 +419,7 @@ class Runner:
                 for driver in DRIVERS:  # A B A B: reference, then ours, every round
                     if driver not in self.pythons:
                         continue
-                    out = run_worker(self.pythons[driver], self.cfg(case), case.timeout_s,
+                    out = run_worker(self.pythons[driver], self.cfg(case, driver), case.timeout_s,
                                      self.worker_cpus)
                     if self.server is not None:
                         self.server.check_alive(f"{case.key}, round {r + 1}, {driver}")
@@ -675,6 +677,10 @@ def render_markdown(report: dict[str, Any], chart_name: str | None) -> str:
         f"timing budget {plan['budget_s']} s per process (2 s for 100k rows), threads run "
         f"{plan['thread_duration_s']} s each; total {report['elapsed_s'] / 60:.1f} min"),
     ]
+    build = report.get("ours_build") or {}
+    if build.get("debug_build"):
+        lines.append("- **WARNING:** our extension was a debug build during this run "
+                     f"(`{build.get('file')}`); the numbers are not representative.")
     setup = report.get("setup") or {}
     if setup and not setup.get("datetime_qualified", True):
         lines.append("- **Note:** the server did not accept `DATETIME YEAR TO SECOND`; the "
@@ -745,6 +751,26 @@ def print_table(rows: list[Row], stream: Any = sys.stdout) -> None:
 # ---------------------------------------------------------------------------
 
 
+def extension_check(python: Path, path: str | None) -> dict[str, Any]:
+    """Where our extension module is, and whether it looks like a debug build.
+
+    Debug builds carry Rust's `precondition_check` symbols; release builds do not.
+    Benchmarking one by mistake would make every number meaningless.
+    """
+    probe = ("import sys, json\n"
+             "if len(sys.argv) > 1: sys.path.insert(0, sys.argv[1])\n"
+             "from informix_db import _native\n"
+             "print(json.dumps(_native.__file__))")
+    argv = [str(python), "-I", "-c", probe] + ([path] if path else [])
+    proc = subprocess.run(argv, capture_output=True, text=True, check=False, env=worker_env())
+    if proc.returncode != 0:
+        return {"file": None, "debug_build": None, "error": proc.stderr[-500:]}
+    so = Path(json.loads(proc.stdout))
+    data = so.read_bytes()
+    return {"file": str(so), "size": len(data), "mtime": so.stat().st_mtime,
+            "debug_build": b"precondition_check" in data}
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     mode = "smoke" if args.smoke else ("quick" if args.quick else "full")
     plan = build_plan(mode, args.sizes, args.rounds, args.stream_rows)
@@ -756,6 +782,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         pythons = {"ref": Path(args.ref_python).absolute(), **pythons}
     out_dir = Path(args.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    build = extension_check(pythons["ours"], args.ours_path)
+    if build.get("debug_build"):
+        print(f"!! {build['file']} is a DEBUG build: these numbers will not mean much",
+              file=sys.stderr)
     server = None
     cpus = None
     placement = "no CPU pinning"
@@ -780,7 +810,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                   file=sys.stderr)
         runner = Runner(plan, target, pythons, prefix=args.prefix,
                         reset_control=server is not None, server=server,
-                        worker_cpus=cpus[0] if cpus else None)
+                        worker_cpus=cpus[0] if cpus else None,
+                        sys_path={"ours": str(Path(args.ours_path).absolute())}
+                        if args.ours_path else {})
         versions = {}
         setup = runner.setup()
         try:
@@ -802,6 +834,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "drivers": {d: versions.get(d, "?") for d in pythons},
         "control_channel": target.control_port is not None,
         "placement": placement,
+        "ours_build": build,
         "loadavg": {"before": load_before, "after": os.getloadavg()},
         "setup": {k: v for k, v in setup.items() if k not in ("samples", "driver")},
         "results": results,
@@ -840,6 +873,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--quick", action="store_true", help="smaller sizes, 2 rounds")
     p.add_argument("--smoke", action="store_true", help="tiny sizes, 1 round (tests)")
     p.add_argument("--ours-python", default=str(REPO_ROOT / ".venv/bin/python"))
+    p.add_argument("--ours-path", default=None,
+                   help="directory holding a snapshot of our informix_db package, put first "
+                        "on the workers' path (run.sh: so a rebuild elsewhere cannot swap it)")
     p.add_argument("--ref-python", default=None, help="interpreter of the reference venv; "
                    "omitted: our driver only")
     p.add_argument("--chart-python", default=None, help="interpreter with matplotlib")

@@ -27,6 +27,14 @@ done
 export INFORMIX_DB_PROFILE=release
 bash scripts/bootstrap.sh
 
+# The editable install keeps the extension in python/informix_db/, where any other
+# `maturin develop` (a debug build, say) would replace it mid-run. The workers import
+# a snapshot of the package taken right after the release build instead.
+rm -rf bench/out/ours-pkg
+mkdir -p bench/out/ours-pkg
+cp -r python/informix_db bench/out/ours-pkg/
+rm -rf bench/out/ours-pkg/informix_db/__pycache__
+
 ref_args=()
 if [ "$ours_only" = 0 ]; then
     echo "== reference driver venv (.venv-ref)"
@@ -64,5 +72,5 @@ fi
 mkdir -p bench/out
 exec "$chart_python" bench/harness.py \
     --server-bin target/release/informix-testserver \
-    --ours-python .venv/bin/python "${ref_args[@]}" \
+    --ours-python .venv/bin/python --ours-path bench/out/ours-pkg "${ref_args[@]}" \
     --chart-python "$chart_python" "${mode_args[@]}" ${pass[@]+"${pass[@]}"}

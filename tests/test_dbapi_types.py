@@ -379,20 +379,19 @@ def test_blob_and_clob_columns_fetch_as_locators(cur: informix_db.Cursor) -> Non
     assert cur.description[1][1] == informix_db.BINARY
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="smart-LOB content transfer (SQ_FILE: filetoblob/lotofile, the reference's "
-    "write_blob_column/read_blob_column) is not implemented in the Rust client yet",
-)
 def test_blob_write_and_read_helpers(cur: informix_db.Cursor) -> None:
     table = create_table(cur, "id INT, b BLOB, c CLOB")
-    cur.write_blob_column(f"INSERT INTO {table} (id, b) VALUES (?, BLOB_PLACEHOLDER)",  # type: ignore[attr-defined]
+    cur.write_blob_column(f"INSERT INTO {table} (id, b) VALUES (?, BLOB_PLACEHOLDER)",
                           b"\x00blob bytes\xff", (1,))  # fmt: skip
     cur.execute(f"SELECT b FROM {table} WHERE id = 1")
     (locator,) = cur.fetchone()
     assert isinstance(locator, informix_db.BlobLocator)
-    data = cur.read_blob_column(f"SELECT b FROM {table} WHERE id = ?", (1,))  # type: ignore[attr-defined]
+    data = cur.read_blob_column(f"SELECT b FROM {table} WHERE id = ?", (1,))
     assert data == b"\x00blob bytes\xff"
+    cur.write_blob_column(f"INSERT INTO {table} (id, c) VALUES (?, BLOB_PLACEHOLDER)",
+                          "clob text".encode("iso-8859-1"), (2,), clob=True)
+    assert cur.read_blob_column(f"SELECT c FROM {table} WHERE id = ?", (2,)) == b"clob text"
+    assert cur.read_blob_column(f"SELECT b FROM {table} WHERE id = ?", (99,)) is None
 
 
 # ---------------------------------------------------------------------------

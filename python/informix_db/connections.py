@@ -168,6 +168,10 @@ class Cursor:
         self.description: list[tuple[Any, ...]] | None = None
         self.rowcount = -1
         self.lastrowid: int | None = None
+        #: Client files offered to the server (name -> bytes), as in the reference driver.
+        self.virtual_files: dict[str, bytes] = {}
+        #: Files the server wrote during the last read_blob_column (name -> bytes).
+        self.blob_files: dict[str, bytes] = {}
         # Inherited from the connection, overridable per cursor (as in the reference).
         self.row_factory: object | None = connection.row_factory
 
@@ -229,6 +233,66 @@ class Cursor:
             log.debug("executemany: %s", operation[:500])
         self.rowcount = self.connection._native.executemany(operation, seq_of_parameters)
         return self
+
+    # -- smart LOBs through client files -------------------------------------
+
+    def write_blob_column(self, sql: str, blob_data: bytes, params: Sequence[Any] = (), *,
+                          sentinel: str = "/tmp/_informix_db_blob_in",
+                          clob: bool = False) -> None:
+        """Stores ``blob_data`` in a BLOB (or CLOB) column.
+
+        ``sql`` holds the token ``BLOB_PLACEHOLDER`` exactly once where the value goes;
+        it becomes ``filetoblob('<sentinel>', 'client')`` and the server reads the bytes
+        from this client during the statement (no temporary file is written).
+        """
+        self._check_open()
+        count = sql.count("BLOB_PLACEHOLDER")
+        if count != 1:
+            raise ProgrammingError(
+                "write_blob_column SQL must contain BLOB_PLACEHOLDER exactly once "
+                f"(found {count})")
+        function = "filetoclob" if clob else "filetoblob"
+        rewritten = sql.replace("BLOB_PLACEHOLDER", f"{function}('{sentinel}', 'client')")
+        inputs = [*self.virtual_files.items(), (sentinel, bytes(blob_data))]
+        self._run_with_files(rewritten, params, inputs)
+
+    def read_blob_column(self, select_blob_sql: str, params: Sequence[Any] = (), *,
+                         sentinel: str = "/tmp/_informix_db_blob") -> bytes | None:
+        """The bytes of the single BLOB/CLOB column a one-row SELECT returns.
+
+        The column becomes ``lotofile(<column>, '<sentinel>', 'client')``: the server
+        writes the value to this client, which keeps it in memory. None when no row
+        matches or the value is NULL.
+        """
+        self._check_open()
+        sql = select_blob_sql.strip()
+        if not sql[:6].upper() == "SELECT":
+            raise ProgrammingError("read_blob_column requires a SELECT statement")
+        upper = sql.upper()
+        at = upper.find(" FROM ")
+        if at < 0:
+            raise ProgrammingError("read_blob_column needs 'SELECT <column> FROM ...'")
+        column = sql[6:at].strip()
+        wrapped = f"SELECT lotofile({column}, '{sentinel}', 'client'){sql[at:]}"
+        rows, outputs = self._run_with_files(wrapped, params, list(self.virtual_files.items()))
+        self.blob_files = dict(outputs)
+        if not rows or rows[0][0] is None or not outputs:
+            return None
+        return bytes(outputs[0][1])
+
+    def _run_with_files(self, sql: str, params: Sequence[Any],
+                        inputs: list[tuple[str, bytes]]) -> tuple[list[Any], list[Any]]:
+        self._discard()
+        rowcount, serial, description, rows, outputs = self.connection._native.execute_files(
+            sql, params, inputs)
+        self.description = description
+        self.rowcount = rowcount if description is None else len(rows)
+        self.lastrowid = serial or None
+        if description is not None:
+            self._rows = list(rows)
+            self._pos = 0
+            self._exhausted = True
+        return list(rows), list(outputs)
 
     def callproc(self, procname: str, parameters: Sequence[Any] = ()) -> Sequence[Any]:
         """Runs ``EXECUTE PROCEDURE name(?, ...)``; rows, if any, are fetched as usual."""

@@ -18,6 +18,7 @@ use informix_protocol::tags::stmt;
 use parking_lot::Mutex;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::files::{FileStep, VirtualFiles};
 use crate::options::ConnectOptions;
 use crate::params::{BindPlan, Param, TextCodec, encode_bind};
 use crate::statement::{CachedStatement, StatementCache};
@@ -102,6 +103,15 @@ pub struct ExecSummary {
     pub serial8: Option<i64>,
 }
 
+/// Result of [`Connection::execute_with_files`]: everything, fetched.
+pub struct FileExecution {
+    pub summary: ExecSummary,
+    pub columns: Option<Arc<Columns>>,
+    pub batches: Vec<RowBatch>,
+    /// Files the server wrote (`lotofile`), with the names it gave them.
+    pub outputs: Vec<(String, Vec<u8>)>,
+}
+
 /// Result of `execute`: a summary, plus a stream when the statement returns rows.
 pub struct Execution {
     pub summary: ExecSummary,
@@ -135,6 +145,9 @@ enum Cleanup {
 
 struct Session {
     wire: Wire,
+    /// The current statement may pause mid-reply for SQ_FILE client-file requests, so
+    /// nothing may be pipelined behind the PDU that carries it.
+    file_mode: bool,
     /// Replies still owed for cleanup PDUs written by the prelude; they arrive first.
     owed: usize,
     codec: TextCodec,
@@ -309,6 +322,7 @@ impl Connection {
         let ansi = info.database_mode == Some(DatabaseMode::Ansi);
         let session = Session {
             wire,
+            file_mode: false,
             owed: 0,
             codec,
             cache: StatementCache::new(opts.statement_cache_size),
@@ -431,6 +445,63 @@ impl Connection {
         let params = plan.arrange(params);
         let conn = self.clone();
         self.with_session(|s, shared| s.execute(shared, &conn, sql, &params, true, true))
+    }
+
+    /// Runs a statement that transfers smart-LOB values through "client files"
+    /// (`filetoblob(name, 'client')`, `lotofile(col, name, 'client')`): `inputs` are the
+    /// files the server may read; every row is fetched under the same lock, and the files
+    /// the server wrote are returned with the rows.
+    pub fn execute_with_files(
+        &self,
+        sql: &str,
+        params: &[Param],
+        inputs: Vec<(String, Vec<u8>)>,
+    ) -> Result<FileExecution> {
+        let plan = BindPlan::new(sql, params.len())?;
+        let sql = plan.sql.as_deref().unwrap_or(sql);
+        let params = plan.arrange(params);
+        let params = &params[..];
+        let conn = self.clone();
+        self.with_session(|s, shared| {
+            s.wire.files = VirtualFiles::with_inputs(inputs);
+            s.file_mode = true;
+            let run = (|| {
+                let exec = s.execute(shared, &conn, sql, params, true, false)?;
+                let mut batches = Vec::new();
+                if let Some(stream) = &exec.stream {
+                    let state = stream.state.clone();
+                    loop {
+                        let mut st = state.lock();
+                        if let Some(b) = st.batches.pop_front() {
+                            batches.push(b);
+                            continue;
+                        }
+                        if st.exhausted || !st.server_open {
+                            break;
+                        }
+                        let (id, columns) = (st.statement_id, st.columns.clone());
+                        let b = s.fetch_batch(id, &columns)?;
+                        if b.is_empty() {
+                            st.exhausted = true;
+                        } else {
+                            batches.push(b);
+                        }
+                    }
+                }
+                Ok(FileExecution {
+                    summary: exec.summary,
+                    columns: exec.columns,
+                    batches,
+                    outputs: Vec::new(),
+                })
+            })();
+            s.file_mode = false;
+            let files = std::mem::take(&mut s.wire.files);
+            run.map(|mut r: FileExecution| {
+                r.outputs = files.outputs;
+                r
+            })
+        })
     }
 
     /// Runs one statement with many parameter rows, pipelined: all rows are written
@@ -789,13 +860,18 @@ impl Session {
                 },
             );
             // A second fetch in the same flight: small results end in one round trip.
-            write_stmt(
-                &mut self.wire.out,
-                id,
-                ClientMessage::NFetch {
-                    buffer_size: self.fetch_buffer,
-                },
-            );
+            // Not when the server may stop mid-reply for a client file (lotofile): it
+            // would read that fetch where it expects the file answer.
+            let fetches = if self.file_mode { 1 } else { 2 };
+            if fetches == 2 {
+                write_stmt(
+                    &mut self.wire.out,
+                    id,
+                    ClientMessage::NFetch {
+                        buffer_size: self.fetch_buffer,
+                    },
+                );
+            }
             self.send()?;
             self.read_begin_reply(shared, begin)?;
             if !bind.is_empty() {
@@ -803,7 +879,7 @@ impl Session {
                 read_reply(&mut self.wire, &mut reply, |_| {})?;
                 if let Some(e) = reply.error {
                     // The OPEN and FETCH replies still follow; drain them before reporting.
-                    for _ in 0..2 {
+                    for _ in 0..fetches {
                         let mut r = Reply::default();
                         read_reply(&mut self.wire, &mut r, |_| {})?;
                     }
@@ -826,7 +902,7 @@ impl Session {
                 abandoned: false,
             };
             let mut first_error = None;
-            for _ in 0..2 {
+            for _ in 0..fetches {
                 let mut batch = RowBatch::default();
                 let mut reply = Reply::default();
                 read_reply(&mut self.wire, &mut reply, |m| {
@@ -878,22 +954,29 @@ impl Session {
             ClientMessage::Execute.encode(&mut self.wire.out);
             ClientMessage::Eot.encode(&mut self.wire.out);
             let release = !self.cache.is_cached(id);
-            if release {
-                write_stmt(&mut self.wire.out, id, ClientMessage::Release);
-            }
-            if autocommit_ansi {
-                ClientMessage::Commit.encode(&mut self.wire.out);
-                ClientMessage::Eot.encode(&mut self.wire.out);
+            // RELEASE and the ANSI autocommit COMMIT ride in the same flight, except when
+            // the EXECUTE may stop for a client file: nothing may follow it then.
+            let follow_ups = |out: &mut Vec<u8>| {
+                if release {
+                    write_stmt(out, id, ClientMessage::Release);
+                }
+                if autocommit_ansi {
+                    ClientMessage::Commit.encode(out);
+                    ClientMessage::Eot.encode(out);
+                }
+            };
+            if !self.file_mode {
+                follow_ups(&mut self.wire.out);
             }
             self.send()?;
             self.read_begin_reply(shared, begin)?;
             let mut reply = Reply::default();
             read_reply(&mut self.wire, &mut reply, |_| {})?;
-            if release {
-                let mut r = Reply::default();
-                read_reply(&mut self.wire, &mut r, |_| {})?;
+            if self.file_mode && (release || autocommit_ansi) {
+                follow_ups(&mut self.wire.out);
+                self.send()?;
             }
-            if autocommit_ansi {
+            for _ in 0..usize::from(release) + usize::from(autocommit_ansi) {
                 let mut r = Reply::default();
                 read_reply(&mut self.wire, &mut r, |_| {})?;
             }
@@ -1144,10 +1227,41 @@ fn read_reply(
     reply: &mut Reply,
     mut on_message: impl FnMut(ServerMessage<'_>),
 ) -> Result<()> {
+    // An SQ_FILE step inside the reply ends with its own EOT, which the server then
+    // waits on: answer it and keep reading the original reply.
+    let mut file_step: Option<FileStep> = None;
     loop {
         let msg = wire.next_message()?;
         match msg {
-            ServerMessage::Eot => return Ok(()),
+            ServerMessage::Eot => match file_step.take() {
+                None => return Ok(()),
+                Some(step) => {
+                    let mut files = std::mem::take(&mut wire.files);
+                    files.answer(step, &mut wire.out);
+                    wire.files = files;
+                    wire.flush()?;
+                }
+            },
+            ServerMessage::FileOpen { name, .. } => {
+                let name = name.to_vec();
+                wire.files.open(&name);
+                file_step = Some(FileStep::Open);
+            }
+            ServerMessage::FileRead {
+                buffer_size,
+                amount,
+            } => {
+                file_step = Some(FileStep::Read {
+                    buffer_size,
+                    amount,
+                })
+            }
+            ServerMessage::FileWrite => file_step = Some(FileStep::Write),
+            ServerMessage::FileData(chunk) => {
+                let chunk = chunk.to_vec();
+                wire.files.data(&chunk);
+            }
+            ServerMessage::FileClose => file_step = Some(FileStep::Close),
             ServerMessage::Error(e) => {
                 reply.error.get_or_insert(e);
             }

@@ -4,6 +4,7 @@
 
 pub mod connection;
 pub mod error;
+pub mod files;
 pub mod options;
 pub mod params;
 pub mod pool;
@@ -12,7 +13,8 @@ pub mod transport;
 pub mod wire;
 
 pub use connection::{
-    Columns, Connection, DatabaseMode, ExecSummary, Execution, ResultStream, RowBatch, ServerInfo,
+    Columns, Connection, DatabaseMode, ExecSummary, Execution, FileExecution, ResultStream,
+    RowBatch, ServerInfo,
 };
 pub use error::{Error, ErrorKind, Result};
 pub use options::{ConnectOptions, TlsOptions};

@@ -20,6 +20,8 @@ pub struct Wire {
     pub messages_in: u64,
     /// Times the client wrote and then waited for the server.
     pub round_trips: u64,
+    /// Client files served to / received from the server during the current exchange.
+    pub files: crate::files::VirtualFiles,
     awaiting_reply: bool,
 }
 
@@ -32,6 +34,7 @@ impl Wire {
             out: Vec::with_capacity(4096),
             messages_in: 0,
             round_trips: 0,
+            files: crate::files::VirtualFiles::default(),
             awaiting_reply: false,
         }
     }

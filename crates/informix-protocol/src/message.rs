@@ -67,6 +67,31 @@ pub enum ServerMessage<'a> {
         database: String,
         handle: i32,
     },
+    /// SQ_FILE: the server opens a "client file" (smart-LOB transfer); answer after EOT.
+    FileOpen {
+        name: &'a [u8],
+        mode: i32,
+        flags: i32,
+        offset: i32,
+    },
+    /// SQ_FILE: the server asks for up to `amount` bytes (-1 = all) in chunks of `buffer_size`.
+    FileRead {
+        buffer_size: u16,
+        amount: i32,
+    },
+    /// SQ_FILE: the server is about to send file content as [`ServerMessage::FileData`].
+    FileWrite,
+    /// One chunk of file content written by the server (SQ_FILE_WRITE).
+    FileData(&'a [u8]),
+    FileClose,
+}
+
+/// SQ_FILE operation codes.
+pub mod file_op {
+    pub const OPEN: i16 = 0;
+    pub const CLOSE: i16 = 1;
+    pub const READ: i16 = 2;
+    pub const WRITE: i16 = 3;
 }
 
 impl ServerMessage<'_> {
@@ -134,6 +159,29 @@ impl ServerMessage<'_> {
                     handle: r.i32()?,
                 }
             }
+            SQ_FILE => match r.i16()? {
+                file_op::OPEN => {
+                    let name = r.pstr()?;
+                    ServerMessage::FileOpen {
+                        name,
+                        mode: r.i32()?,
+                        flags: r.i32()?,
+                        offset: r.i32()?,
+                    }
+                }
+                file_op::CLOSE => ServerMessage::FileClose,
+                file_op::READ => ServerMessage::FileRead {
+                    buffer_size: r.u16()?,
+                    amount: r.i32()?,
+                },
+                file_op::WRITE => ServerMessage::FileWrite,
+                other => {
+                    return Err(DecodeError::invalid(format!(
+                        "unknown SQ_FILE operation {other}"
+                    )));
+                }
+            },
+            SQ_FILE_WRITE => ServerMessage::FileData(r.pstr()?),
             other => {
                 return Err(DecodeError::invalid(format!(
                     "unexpected server message tag {other}"
@@ -190,6 +238,40 @@ impl ServerMessage<'_> {
                 out.put_i16(SQ_GETROUTINE);
                 out.put_pstr(database.as_bytes());
                 out.put_i32(*handle);
+            }
+            ServerMessage::FileOpen {
+                name,
+                mode,
+                flags,
+                offset,
+            } => {
+                out.put_i16(SQ_FILE);
+                out.put_i16(file_op::OPEN);
+                out.put_pstr(name);
+                out.put_i32(*mode);
+                out.put_i32(*flags);
+                out.put_i32(*offset);
+            }
+            ServerMessage::FileRead {
+                buffer_size,
+                amount,
+            } => {
+                out.put_i16(SQ_FILE);
+                out.put_i16(file_op::READ);
+                out.put_i16(*buffer_size as i16);
+                out.put_i32(*amount);
+            }
+            ServerMessage::FileWrite => {
+                out.put_i16(SQ_FILE);
+                out.put_i16(file_op::WRITE);
+            }
+            ServerMessage::FileData(chunk) => {
+                out.put_i16(SQ_FILE_WRITE);
+                out.put_pstr(chunk);
+            }
+            ServerMessage::FileClose => {
+                out.put_i16(SQ_FILE);
+                out.put_i16(file_op::CLOSE);
             }
         }
     }
@@ -596,6 +678,24 @@ impl ClientMessage<'_> {
     }
 }
 
+/// Client answer to an SQ_FILE read: the total, then chunks of at most `chunk` bytes, then EOT.
+pub fn put_file_read_reply(out: &mut Vec<u8>, data: &[u8], chunk: usize) {
+    out.put_i16(SQ_FILE_READ);
+    out.put_i32(i32::try_from(data.len()).unwrap_or(i32::MAX));
+    for part in data.chunks(chunk.clamp(1, 32_000)) {
+        out.put_i16(SQ_FILE_READ);
+        out.put_pstr(part);
+    }
+    out.put_i16(SQ_EOT);
+}
+
+/// Client answer to an SQ_FILE write: how many bytes it stored, then EOT.
+pub fn put_file_write_reply(out: &mut Vec<u8>, total: usize) {
+    out.put_i16(SQ_FILE_WRITE);
+    out.put_i32(i32::try_from(total).unwrap_or(i32::MAX));
+    out.put_i16(SQ_EOT);
+}
+
 /// The capability offer every client sends (the JDBC constant).
 pub const CLIENT_PROTOCOLS: [u8; 8] = [0xff, 0xfc, 0x7f, 0xfc, 0x3c, 0x8c, 0xaa, 0x97];
 /// The 9-byte capability mask of a 15.0.1 server (bits 13, 50 and 62 set).
@@ -815,6 +915,19 @@ mod tests {
                 database: "testdb".into(),
                 handle: 77,
             },
+            ServerMessage::FileOpen {
+                name: b"/tmp/x",
+                mode: 1,
+                flags: 0,
+                offset: 0,
+            },
+            ServerMessage::FileRead {
+                buffer_size: 32000,
+                amount: -1,
+            },
+            ServerMessage::FileWrite,
+            ServerMessage::FileData(b"abc"),
+            ServerMessage::FileClose,
             ServerMessage::Exit,
         ];
         let mut out = Vec::new();

@@ -144,6 +144,54 @@ impl NativeConnection {
         NativeResult::new(py, exec, self.codec)
     }
 
+    /// Runs a statement that moves smart-LOB values through client files. `inputs` are
+    /// (name, bytes) the server may read; returns (rowcount, serial, description, rows,
+    /// files the server wrote as (name, bytes)).
+    #[allow(clippy::type_complexity)]
+    fn execute_files<'py>(
+        &self,
+        py: Python<'py>,
+        sql: &str,
+        params: Option<&Bound<'py, PyAny>>,
+        inputs: Vec<(String, Vec<u8>)>,
+    ) -> PyResult<(
+        i64,
+        i64,
+        Option<Bound<'py, PyList>>,
+        Bound<'py, PyList>,
+        Vec<(String, Py<PyAny>)>,
+    )> {
+        let params = match params {
+            Some(p) if !p.is_none() => convert::params_from_py(p, self.codec)?,
+            _ => Vec::new(),
+        };
+        let run = py
+            .detach(|| self.conn.execute_with_files(sql, &params, inputs))
+            .map_err(|e| to_py(py, &e))?;
+        let rows = PyList::empty(py);
+        let description = match &run.columns {
+            Some(cols) => {
+                for b in &run.batches {
+                    convert::append_rows(py, cols, b, self.codec, &rows)?;
+                }
+                Some(convert::description(py, cols)?)
+            }
+            None => None,
+        };
+        let serial = run.summary.serial8.unwrap_or(i64::from(run.summary.serial));
+        let outputs = run
+            .outputs
+            .into_iter()
+            .map(|(name, data)| {
+                (
+                    name,
+                    pyo3::types::PyBytes::new(py, &data).into_any().unbind(),
+                )
+            })
+            .collect();
+        Ok((run.summary.rowcount, serial, description, rows, outputs))
+    }
+
     /// Runs one statement once per parameter row, pipelined. Returns total rows affected.
     fn executemany(&self, py: Python<'_>, sql: &str, seq: &Bound<'_, PyAny>) -> PyResult<i64> {
         let mut rows = Vec::new();

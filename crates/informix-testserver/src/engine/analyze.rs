@@ -1352,7 +1352,7 @@ impl<'a> Analyzer<'a> {
             Expr::Substr(x, a, b) => {
                 let s = self.expr(x, scope)?;
                 let s = self.coerce(s, dom_text());
-                let n = (b - a + 1).max(1);
+                let n = b.saturating_sub(*a).saturating_add(1).clamp(1, 32767);
                 Ok(TE::typed(
                     format!("substr({}, {a}, {n})", s.sql),
                     Ty::char(n as usize),

@@ -9,6 +9,9 @@ use super::error::SqlError;
 use super::lexer::{Tok, Token, tokenize};
 use super::types::{self, Qual, Ty};
 
+/// Nesting limit of expressions and subqueries.
+const MAX_DEPTH: usize = 64;
+
 /// Words that end an expression or cannot be a bare alias.
 const RESERVED: &[&str] = &[
     "from",
@@ -66,6 +69,7 @@ pub struct Parser<'a> {
     toks: Vec<Token>,
     i: usize,
     pub nparams: usize,
+    depth: usize,
 }
 
 /// Parses one statement (a trailing `;` is allowed).
@@ -75,6 +79,7 @@ pub fn parse(sql: &str) -> Result<(Stmt, usize), SqlError> {
         toks: tokenize(sql)?,
         i: 0,
         nparams: 0,
+        depth: 0,
     };
     let st = p.statement()?;
     while p.eat_op(";") {}
@@ -91,6 +96,7 @@ pub fn parse_expr(sql: &str) -> Result<Expr, SqlError> {
         toks: tokenize(sql)?,
         i: 0,
         nparams: 0,
+        depth: 0,
     };
     let e = p.expr()?;
     if !p.at_eof() {
@@ -106,6 +112,7 @@ pub fn parse_type_text(sql: &str) -> Result<(Ty, Option<i64>), SqlError> {
         toks: tokenize(sql)?,
         i: 0,
         nparams: 0,
+        depth: 0,
     };
     let t = p.data_type()?;
     if !p.at_eof() {
@@ -503,6 +510,16 @@ impl<'a> Parser<'a> {
     // ---------------------------------------------------------------- queries
 
     pub fn query(&mut self) -> Result<Query, SqlError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(self.err());
+        }
+        self.depth += 1;
+        let r = self.query_inner();
+        self.depth -= 1;
+        r
+    }
+
+    fn query_inner(&mut self) -> Result<Query, SqlError> {
         if self.is_kw("with") {
             return Err(self.err());
         }
@@ -805,7 +822,10 @@ impl<'a> Parser<'a> {
                 });
             }
             self.bump();
-            let t = self.table_ref()?;
+            self.enter()?;
+            let t = self.table_ref();
+            self.depth -= 1;
+            let t = t?;
             self.expect_op(")")?;
             return Ok(t);
         }
@@ -820,6 +840,17 @@ impl<'a> Parser<'a> {
     // ------------------------------------------------------------ expressions
 
     pub fn expr(&mut self) -> Result<Expr, SqlError> {
+        // Deep nesting would overflow the stack: refuse it like a parse error.
+        if self.depth >= MAX_DEPTH {
+            return Err(self.err());
+        }
+        self.depth += 1;
+        let r = self.or_expr();
+        self.depth -= 1;
+        r
+    }
+
+    fn or_expr(&mut self) -> Result<Expr, SqlError> {
         let mut l = self.and_expr()?;
         while self.eat_kw("or") {
             let r = self.and_expr()?;
@@ -839,9 +870,21 @@ impl<'a> Parser<'a> {
 
     fn not_expr(&mut self) -> Result<Expr, SqlError> {
         if self.eat_kw("not") {
-            return Ok(Expr::Not(Box::new(self.not_expr()?)));
+            self.enter()?;
+            let e = self.not_expr();
+            self.depth -= 1;
+            return Ok(Expr::Not(Box::new(e?)));
         }
         self.predicate()
+    }
+
+    /// Counts one level of recursion; errors past the nesting limit.
+    fn enter(&mut self) -> Result<(), SqlError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(self.err());
+        }
+        self.depth += 1;
+        Ok(())
     }
 
     fn cmp_op(&mut self) -> Option<CmpOp> {
@@ -1000,7 +1043,10 @@ impl<'a> Parser<'a> {
     fn unary(&mut self) -> Result<Expr, SqlError> {
         let pos = self.pos();
         if self.eat_op("-") {
-            let e = self.unary()?;
+            self.enter()?;
+            let e = self.unary();
+            self.depth -= 1;
+            let e = e?;
             return Ok(match e {
                 Expr::Lit(Lit::Int(s), _) => Expr::Lit(Lit::Int(format!("-{s}")), pos),
                 Expr::Lit(Lit::Dec(s), _) => Expr::Lit(Lit::Dec(format!("-{s}")), pos),
@@ -1009,7 +1055,10 @@ impl<'a> Parser<'a> {
             });
         }
         if self.eat_op("+") {
-            return self.unary();
+            self.enter()?;
+            let e = self.unary();
+            self.depth -= 1;
+            return e;
         }
         let e = self.primary()?;
         self.postfix(e)

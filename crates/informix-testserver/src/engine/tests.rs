@@ -1513,7 +1513,7 @@ fn defaults_literals_and_misc() {
     exec(&mut s, "create database newdb with log mode ansi");
     assert_eq!(e.database_mode("newdb"), Some(DbMode::Ansi));
     assert_eq!(err(&mut s, "create database newdb").0, -330);
-    let mut n = sess(&e, "newdb");
+    let n = sess(&e, "newdb");
     assert!(n.in_transaction());
     // Rolled-back TRUNCATE restores the rows.
     exec(&mut s, "create table tr (a int)");
@@ -1556,5 +1556,168 @@ fn defaults_literals_and_misc() {
     assert_eq!(
         err_p(&mut s, "select count(*) from tr where a = ?", &[]).0,
         -254
+    );
+}
+
+#[test]
+fn correlated_and_complex_queries() {
+    let e = engine();
+    let mut s = sess(&e, "testdb");
+    exec(
+        &mut s,
+        "create table cq (id int, grp char(2), amt decimal(8,2))",
+    );
+    for (i, g, a) in [
+        (1, "a", "1.50"),
+        (2, "a", "2.25"),
+        (3, "b", "10.00"),
+        (4, "b", "0.05"),
+        (5, "c", "7.00"),
+    ] {
+        exec_p(
+            &mut s,
+            "insert into cq values (?, ?, ?)",
+            &[
+                Param::Int(i),
+                Param::Text(g.into()),
+                Param::Decimal(a.into()),
+            ],
+        );
+    }
+    assert_eq!(
+        q(
+            &mut s,
+            "select id, (select count(*) from cq x where x.id < cq.id) from cq order by id"
+        ),
+        (1..=5)
+            .map(|i| vec![Cell::Int(i), Cell::Int(i - 1)])
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        q(
+            &mut s,
+            "select grp, sum(amt), count(*) from cq group by grp order by 2 desc"
+        ),
+        vec![
+            vec![t("b "), t("10.05"), Cell::Int(2)],
+            vec![t("c "), t("7.00"), Cell::Int(1)],
+            vec![t("a "), t("3.75"), Cell::Int(2)]
+        ]
+    );
+    assert_eq!(
+        q(
+            &mut s,
+            "select id from cq where amt > all (select amt from cq where grp = 'a') order by id"
+        ),
+        vec![vec![Cell::Int(3)], vec![Cell::Int(5)]]
+    );
+    assert_eq!(
+        q(
+            &mut s,
+            "select id from cq where amt = any (select max(amt) from cq group by grp) order by id"
+        ),
+        vec![vec![Cell::Int(2)], vec![Cell::Int(3)], vec![Cell::Int(5)]]
+    );
+    assert_eq!(
+        q(&mut s, "select distinct grp from cq order by grp"),
+        vec![vec![t("a ")], vec![t("b ")], vec![t("c ")]]
+    );
+    assert_eq!(
+        one(&mut s, "select count(distinct grp) from cq"),
+        Cell::Int(3)
+    );
+    assert_eq!(
+        q(
+            &mut s,
+            "select a.id, b.id from cq a left join cq b on b.id = a.id + 4 where a.id < 3 order by 1"
+        ),
+        vec![
+            vec![Cell::Int(1), Cell::Int(5)],
+            vec![Cell::Int(2), Cell::Null]
+        ]
+    );
+    assert_eq!(
+        q(
+            &mut s,
+            "select c.grp, c.total from (select grp, sum(amt) total from cq group by grp) c where c.total > 5 order by c.total"
+        ),
+        vec![vec![t("b "), t("10.05")], vec![t("c "), t("7.00")]]
+            .into_iter()
+            .rev()
+            .collect::<Vec<_>>()
+    );
+    exec(&mut s, "update cq set amt = amt * 2 where grp = 'a'");
+    assert_eq!(
+        one(&mut s, "select sum(amt) from cq where grp = 'a'"),
+        t("7.50")
+    );
+    exec(&mut s, "update cq set (grp, amt) = ('z', 0) where id = 5");
+    assert_eq!(
+        q(&mut s, "select grp, amt from cq where id = 5"),
+        vec![vec![t("z "), t("0.00")]]
+    );
+    exec(
+        &mut s,
+        "delete cq where id in (select id from cq where amt < 1)",
+    );
+    assert_eq!(one(&mut s, "select count(*) from cq"), Cell::Int(3));
+    exec(
+        &mut s,
+        "insert into cq (id, grp, amt) select id + 10, grp, amt from cq where id < 3",
+    );
+    assert_eq!(one(&mut s, "select count(*) from cq"), Cell::Int(5));
+    assert_eq!(
+        one(&mut s, "select nvl(max(amt), 0) from cq where id > 100"),
+        t("0.00")
+    );
+}
+
+#[test]
+fn odd_input_never_panics() {
+    let e = engine();
+    let mut s = sess(&e, "testdb");
+    let deep = format!(
+        "select {}1{} from systables",
+        "(".repeat(5000),
+        ")".repeat(5000)
+    );
+    let negs = format!("select {}1 from systables", "-".repeat(50000));
+    let nots = format!(
+        "select 1 from systables where {} 1 = 1",
+        "not ".repeat(50000)
+    );
+    let inputs = [
+        "",
+        ";",
+        "select",
+        "select * from",
+        "select 1 from systables where",
+        "insert into",
+        "(((",
+        "'",
+        "\"",
+        "{",
+        "/*",
+        "select 99999999999999999999999999999999999999999 from systables",
+        "select 1e999 from systables",
+        "select 'é€😀' from systables",
+        "select col[9223372036854775807, -9223372036854775807] from systables",
+        "select datetime(9999-99-99) year to day from systables",
+        "select interval(99999999999999999-1) year(9) to month from systables",
+        "create table x (a decimal(99,99))",
+        "create table x (a char(0))",
+        "select mdy(999999999999, 1, 1) from systables",
+        "select ? from systables",
+        "update systables set tabid = tabid where 1 = 0",
+        deep.as_str(),
+        negs.as_str(),
+        nots.as_str(),
+    ];
+    for sql in inputs {
+        let _ = run(&mut s, sql, &[]);
+    }
+    assert_eq!(
+        one(&mut s, "select count(*) from systables where tabid = 1"),
+        Cell::Int(1)
     );
 }
