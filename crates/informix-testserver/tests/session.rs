@@ -86,9 +86,9 @@ fn dbopen_reports_mode_and_unknown_database() {
     assert_eq!(e.sqlcode, -329);
     // The session stays usable.
     for (db, warn) in [
-        (&b"testdb"[..], 1),
-        (&b"nologdb"[..], 0),
-        (&b"ansidb"[..], 3),
+        (&b"testdb"[..], 0x05),
+        (&b"nologdb"[..], 0x04),
+        (&b"ansidb"[..], 0x07),
     ] {
         let r = c.request(&[ClientMessage::DbOpen { name: db, mode: 0 }]);
         assert_eq!(done_of(&r).expect("DONE").warnings, warn, "{r:?}");

@@ -1606,6 +1606,20 @@ pub fn create_system_catalog(
     for tm in &metas {
         write_catalog(conn, tm).map_err(sq)?;
     }
+    // Locale and version rows every Informix database has (tabid 90, 91, 99).
+    for (tabid, name, site) in [
+        (90, " GL_COLLATE", "en_US.819"),
+        (91, " GL_CTYPE", "en_US.819"),
+        (99, " VERSION", ""),
+    ] {
+        conn.prepare_cached(
+            "INSERT INTO \"systables\" (\"tabname\",\"owner\",\"partnum\",\"tabid\",\"rowsize\",\"ncols\",\"nindexes\",\"nrows\",\"created\",\"version\",\"tabtype\",\"locklevel\",\"npused\",\"fextsize\",\"nextsize\",\"flags\",\"site\",\"dbname\",\"type_xid\",\"am_id\",\"pagesize\",\"statlevel\") \
+             VALUES (?1, 'informix                        ', 0, ?2, 0, 0, 0, 0.0, ?3, 0, 'L', ' ', 0.0, 0, 0, 0, ?4, NULL, 0, 0, 2048, 'A')",
+        )
+        .map_err(sq)?
+        .execute(params![name, tabid, today, site])
+        .map_err(sq)?;
+    }
     conn.execute_batch(
         "INSERT INTO \"sysusers\" VALUES ('informix                        ', 'D', 9, NULL, NULL);
          INSERT INTO \"sysusers\" VALUES ('public                          ', 'C', 5, NULL, NULL);",

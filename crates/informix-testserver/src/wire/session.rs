@@ -573,11 +573,14 @@ impl SessionLoop {
             lock(&self.info.database).clear();
         }
         let session = self.shared.engine.open_session(&name, &self.user)?;
-        let warnings = match session.mode() {
-            DbMode::Unlogged => 0,
-            DbMode::Logged => 0x01,
-            DbMode::Ansi => 0x03,
-        };
+        // 0x04 says an Informix Dynamic Server opened it; IBM JDBC relies on that bit to
+        // skip catalogue probes meant for other products (they ask for `dirpath`).
+        let warnings = 0x04
+            | match session.mode() {
+                DbMode::Unlogged => 0,
+                DbMode::Logged => 0x01,
+                DbMode::Ansi => 0x03,
+            };
         *lock(&self.info.database) = session.database().to_owned();
         self.db = Some(session);
         encode_done(

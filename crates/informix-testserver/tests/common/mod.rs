@@ -589,7 +589,12 @@ fn to_reply(m: &ServerMessage<'_>) -> Option<Reply> {
         ServerMessage::Protocols(p) => Reply::Protocols(p.to_vec()),
         ServerMessage::Exit => Reply::Exit,
         ServerMessage::Blob(b) => Reply::Blob(b.to_vec()),
-        ServerMessage::RoutineHandle { .. } => Reply::Cost,
+        ServerMessage::RoutineHandle { .. }
+        | ServerMessage::FileOpen { .. }
+        | ServerMessage::FileRead { .. }
+        | ServerMessage::FileWrite
+        | ServerMessage::FileData(_)
+        | ServerMessage::FileClose => Reply::Cost,
     })
 }
 
