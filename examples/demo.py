@@ -125,13 +125,16 @@ def run(port: int, tls_port: int, ca: Path) -> None:
 
     asyncio.run(async_part())
 
-    say("4. TLS with certificate verification against the demo CA")
-    with informix_db.connect(**{**params, "port": tls_port, "host": "localhost"},
-                             tls=True, tls_ca_file=str(ca)) as conn:
-        cur = conn.cursor()
-        cur.execute("SELECT FIRST 3 customer, amount FROM orders ORDER BY id")
-        for row in cur:
-            say(f"   {row}")
+    say("4. a pool over TLS, verifying the server certificate against the demo CA")
+    tls_params = {**params, "port": tls_port, "host": "localhost"}
+    with informix_db.create_pool(**tls_params, tls=True, tls_ca_file=str(ca),
+                                 min_size=1, max_size=2) as tls_pool:
+        with tls_pool.connection() as conn:
+            cur = conn.cursor()
+            cur.execute("SELECT FIRST 3 customer, amount FROM orders ORDER BY id")
+            for row in cur:
+                say(f"   {row}")
+        say(f"   TLS pool size {tls_pool.size}")
     say("   and a server certificate from an unknown CA is refused:")
     try:
         informix_db.connect(**{**params, "port": tls_port, "host": "localhost"}, tls=True,

@@ -59,9 +59,18 @@ impl TextCodec {
     }
 
     pub fn decode(&self, b: &[u8]) -> String {
+        self.decode_borrowed(b).into_owned()
+    }
+
+    /// Decodes without copying when the bytes are already valid as they are (ASCII, or
+    /// UTF-8 in a UTF-8 session): the common case on the row hot path.
+    pub fn decode_borrowed<'a>(&self, b: &'a [u8]) -> std::borrow::Cow<'a, str> {
         match self {
-            TextCodec::Utf8 => String::from_utf8_lossy(b).into_owned(),
-            TextCodec::Latin1 => informix_protocol::wire::latin1_to_string(b),
+            TextCodec::Utf8 => String::from_utf8_lossy(b),
+            TextCodec::Latin1 if b.is_ascii() => String::from_utf8_lossy(b),
+            TextCodec::Latin1 => {
+                std::borrow::Cow::Owned(informix_protocol::wire::latin1_to_string(b))
+            }
         }
     }
 }

@@ -234,7 +234,7 @@ pub fn append_rows(
                 |(kind, desc)| match reader.next(*kind).map_err(|e| e.to_string()) {
                     Ok(Cell::BlobDescriptor { text, .. }) => match blobs.next() {
                         Some(content) if text => {
-                            PyString::new(py, &codec.decode(content)).into_any()
+                            PyString::new(py, &codec.decode_borrowed(content)).into_any()
                         }
                         Some(content) => PyBytes::new(py, content).into_any(),
                         None => {
@@ -351,7 +351,7 @@ fn cell_to_py<'py>(
             } else {
                 b
             };
-            PyString::new(py, &codec.decode(b)).into_any()
+            PyString::new(py, &codec.decode_borrowed(b)).into_any()
         }
         Cell::Boolean(v) => PyBool::new(py, v).to_owned().into_any(),
         Cell::BlobDescriptor { .. } => {
@@ -370,7 +370,7 @@ fn cell_to_py<'py>(
             };
             class.call1((PyBytes::new(py, &raw),))?
         }
-        Cell::Complex { body, .. } => PyString::new(py, &codec.decode(body)).into_any(),
+        Cell::Complex { body, .. } => PyString::new(py, &codec.decode_borrowed(body)).into_any(),
         Cell::Raw(b) => PyBytes::new(py, b).into_any(),
     })
 }
