@@ -444,7 +444,7 @@ def _median(values: Iterator[Any]) -> float | None:
     return statistics.median(vals) if vals else None
 
 
-EXTRA_KEYS = ("round_trips", "server_busy_s", "bytes_in", "bytes_out", "p50_s", "p99_s", "sync_s", "await_over_sync", "baseline_mib",
+EXTRA_KEYS = ("round_trips", "replies", "server_busy_s", "bytes_in", "bytes_out", "p50_s", "p99_s", "sync_s", "await_over_sync", "baseline_mib",
               "growth_mib", "elapsed_s", "rows_per_s", "tasks_per_s", "batch_wall_s")
 
 
@@ -662,12 +662,13 @@ def render_markdown(report: dict[str, Any], chart_name: str | None) -> str:
         "engine), each in its own virtualenv and its own process, alternating reference, ours,",
         "reference, ours … for every workload. A value is the median over rounds of each",
         "process's median; **ratio = reference / ours** for times and memory, ours / reference",
-        "for queries per second, so above 1× means ours is better. *Round trips* are replies",
-        "counted by the test server per operation (a pipelined request counts one each).",
+        "for queries per second, so above 1× means ours is better. *Round trips* are the turns",
+        "the test server counts per operation (it sent everything it owed, then waited for the",
+        "client; pipelined requests share one turn): what each operation pays in latency.",
         "",
         f"- **Date:** {info['date']} · **commit:** {info['commit']}",
         (f"- **Machine:** {info['cpu']}, {info['cores']} cores, {info['memory']} RAM, "
-        f"{info['os']}; the server and the client share those cores"),
+        f"{info['os']}; server and client run on this one machine"),
         f"- **Software:** Python {info['python']}, {info['rustc']}; "
         + ", ".join(f"{DRIVER_LABEL[d]} {v}" for d, v in drivers.items()),
         (f"- **Placement:** {report.get('placement', 'n/a')}; load average "
@@ -829,7 +830,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             server.stop()
     report = {
         "mode": mode,
-        "machine": machine_info(),
+        "machine": machine_info() | ({"commit": args.commit} if args.commit else {}),
         "plan": {k: v for k, v in dataclasses.asdict(plan).items() if k != "cases"},
         "drivers": {d: versions.get(d, "?") for d in pythons},
         "control_channel": target.control_port is not None,
@@ -895,13 +896,33 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--rounds", type=int, default=None)
     p.add_argument("--only", nargs="+", default=None, help="regexes of case keys to run")
     p.add_argument("--out-dir", default=str(BENCH_DIR / "out"))
+    p.add_argument("--render", default=None, metavar="RESULTS_JSON",
+                   help="only rewrite --markdown/--png from a saved results.json")
+    p.add_argument("--commit", default=None, help="commit label for the report "
+                   "(default: git describe of this checkout)")
     p.add_argument("--markdown", default=None, help="write the report here")
     p.add_argument("--png", default=None, help="write the chart here")
     return p.parse_args(argv)
 
 
+def render_only(args: argparse.Namespace) -> int:
+    """Rewrites the report (and chart) from a saved results.json, without running anything."""
+    results_json = Path(args.render)
+    report = json.loads(results_json.read_text())
+    chart_name = None
+    if args.png and run_chart(args.chart_python or sys.executable, results_json, Path(args.png)):
+        chart_name = os.path.relpath(args.png, Path(args.markdown).parent) \
+            if args.markdown else Path(args.png).name
+    if args.markdown:
+        Path(args.markdown).write_text(render_markdown(report, chart_name))
+    print_table(table_rows(report["results"]))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.render:
+        return render_only(args)
     report = run(args)
     failed = [key for key, entry in report["results"].items()
               if not entry["summary"].get("ours", {}).get("ok")

@@ -114,6 +114,7 @@ class Control:
         sessions = self.command("sessions all")
         return {
             "round_trips": totals["round_trips"],
+            "replies": totals.get("replies", totals["round_trips"]),
             "bytes_in": totals["bytes_in"],
             "bytes_out": totals["bytes_out"],
             "busy_us": sum(x.get("busy_us", 0) for x in sessions),
@@ -130,13 +131,14 @@ class Control:
 class Counter:
     """What the server did between ``start()`` and ``stop()``, per operation.
 
-    ``round_trips`` counts replies (one per request, pipelined requests included);
+    ``round_trips`` counts turns: the server sent all it owed and waited for the client
+    (pipelined requests share one), which is what latency pays; ``replies`` one per request;
     ``busy_us`` is the server's own handling time (engine + encoding), so
     ``op time - busy`` is what the client and the network cost. Only one worker
     talks to the server at a time, so the totals' deltas are ours.
     """
 
-    FIELDS = ("round_trips", "bytes_in", "bytes_out", "busy_us")
+    FIELDS = ("round_trips", "replies", "bytes_in", "bytes_out", "busy_us")
 
     def __init__(self, control: Control | None) -> None:
         self.control = control

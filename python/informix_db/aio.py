@@ -312,6 +312,9 @@ class AsyncCursor:
     async def fetchone(self) -> Any:
         if self._buffer:
             return self._buffer.popleft()
+        if self._cur._rows_local:
+            # Nothing to wait for: answer on the loop instead of a worker hop.
+            return self._cur.fetchone()
         return await self.connection._call(self._cur.fetchone)
 
     async def fetchmany(self, size: int | None = None) -> list[Any]:
@@ -319,14 +322,19 @@ class AsyncCursor:
         out: list[Any] = []
         while self._buffer and len(out) < n:
             out.append(self._buffer.popleft())
-        if len(out) < n:
+        if len(out) < n and self._cur._rows_local:
+            out.extend(self._cur.fetchmany(n - len(out)))
+        elif len(out) < n:
             out.extend(await self.connection._call(self._cur.fetchmany, n - len(out)))
         return out
 
     async def fetchall(self) -> list[Any]:
         out = list(self._buffer)
         self._buffer.clear()
-        out.extend(await self.connection._call(self._cur.fetchall))
+        if self._cur._rows_local:
+            out.extend(self._cur.fetchall())
+        else:
+            out.extend(await self.connection._call(self._cur.fetchall))
         return out
 
     async def close(self) -> None:

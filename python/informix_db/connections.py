@@ -364,6 +364,11 @@ class Cursor:
         if self.rowcount < 0:
             self.rowcount = self._delivered
 
+    @property
+    def _rows_local(self) -> bool:
+        """Every remaining row is already in memory: fetches will not touch the wire."""
+        return not self._scrollable and (self._exhausted or self._result is None)
+
     def fetchone(self) -> Any:
         self._check_result()
         if self._scrollable:

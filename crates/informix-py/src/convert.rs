@@ -223,6 +223,15 @@ pub fn append_rows(
     out: &Bound<'_, PyList>,
 ) -> PyResult<()> {
     let mut blobs = batch.blobs.iter();
+    // Rows made only of atomic values (numbers, text, bytes, dates, Decimal) can never
+    // be part of a reference cycle: keep them out of the cyclic GC's generations, which
+    // otherwise rescan every row of a large fetchall().
+    let atomic = cols.kinds.iter().all(|k| {
+        !matches!(
+            k,
+            ColumnKind::Interval { .. } | ColumnKind::SmartLob { .. } | ColumnKind::Complex { .. }
+        )
+    });
     for i in 0..batch.len() {
         let mut reader = CellReader::new(batch.row(i));
         let mut err = None;
@@ -265,6 +274,11 @@ pub fn append_rows(
         let tuple = PyTuple::new(py, cells)?;
         if let Some(e) = err {
             return Err(e);
+        }
+        if atomic {
+            // SAFETY: `tuple` is a live tuple we own; untracking a tracked GC object is
+            // always allowed, and its items hold no references back to it.
+            unsafe { pyo3::ffi::PyObject_GC_UnTrack(tuple.as_ptr().cast()) };
         }
         if !reader.is_exhausted() {
             return Err(client(
