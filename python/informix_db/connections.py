@@ -192,25 +192,18 @@ class Cursor:
         else:
             result = self.connection._native.execute(operation, parameters)
         self._result = result
-        self.lastrowid = None
-        if result.is_query and self._scrollable:
+        if result.is_query:
             self.description = result.description
             names = tuple(d[0] for d in self.description or ())
             factory = self.row_factory
             self._maker = resolve_row_class(factory, names) if factory is not None else None
             self._exhausted = False
-            self._pos = 0
-            self.rowcount = -1
-        elif result.is_query:
-            self.description = result.description
-            names = tuple(d[0] for d in self.description or ())
-            factory = self.row_factory
-            self._maker = resolve_row_class(factory, names) if factory is not None else None
-            self._exhausted = False
-            self._fetched = 0
-            self.rowcount = -1
-            self._fill()
-            self._note_rowcount()
+            if self._scrollable:
+                self._pos = 0
+            else:
+                self._fetched = 0
+                self._fill()
+                self._note_rowcount()
         else:
             self.description = None
             self.rowcount = result.rowcount

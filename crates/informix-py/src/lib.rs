@@ -11,9 +11,7 @@ mod pool;
 use std::sync::Arc;
 use std::time::Duration;
 
-use informix_client::{
-    Columns, ConnectOptions, Connection, Execution, ResultStream, TextCodec, TlsOptions,
-};
+use informix_client::{Columns, ConnectOptions, Connection, Execution, ResultStream, TextCodec};
 use parking_lot::Mutex;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
@@ -48,33 +46,7 @@ fn connect(
     tls: Option<Bound<'_, PyDict>>,
     statement_cache_size: usize,
 ) -> PyResult<NativeConnection> {
-    let tls = match tls {
-        None => None,
-        Some(d) => Some(TlsOptions {
-            ca_file: d
-                .get_item("ca_file")?
-                .map(|v| v.extract::<std::path::PathBuf>())
-                .transpose()?,
-            ca_der: d
-                .get_item("ca_der")?
-                .map(|v| v.extract::<Vec<Vec<u8>>>())
-                .transpose()?
-                .unwrap_or_default(),
-            server_name: d
-                .get_item("server_name")?
-                .map(|v| v.extract::<String>())
-                .transpose()?,
-            client_cert: match (d.get_item("client_cert")?, d.get_item("client_key")?) {
-                (Some(c), Some(k)) => Some((c.extract()?, k.extract()?)),
-                _ => None,
-            },
-            danger_accept_invalid_certs: d
-                .get_item("danger_accept_invalid_certs")?
-                .map(|v| v.extract::<bool>())
-                .transpose()?
-                .unwrap_or(false),
-        }),
-    };
+    let tls = tls.as_ref().map(pool::tls_from_dict).transpose()?;
     let opts = ConnectOptions {
         host,
         port,

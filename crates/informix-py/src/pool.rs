@@ -63,7 +63,8 @@ fn optional_seconds(name: &str, v: Option<f64>) -> PyResult<Option<Duration>> {
     }
 }
 
-fn tls_from_dict(d: &Bound<'_, PyDict>) -> PyResult<TlsOptions> {
+/// TLS settings from the dict the Python layer builds (see `connections._tls_options`).
+pub(crate) fn tls_from_dict(d: &Bound<'_, PyDict>) -> PyResult<TlsOptions> {
     Ok(TlsOptions {
         ca_file: d
             .get_item("ca_file")?

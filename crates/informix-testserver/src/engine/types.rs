@@ -1,29 +1,12 @@
 //! Informix column types as the catalogue and DESCRIBE report them, and how
 //! each one is stored in SQLite.
 
-pub const CHAR: u8 = 0;
-pub const SMALLINT: u8 = 1;
-pub const INTEGER: u8 = 2;
-pub const FLOAT: u8 = 3;
-pub const SMALLFLOAT: u8 = 4;
-pub const DECIMAL: u8 = 5;
-pub const SERIAL: u8 = 6;
-pub const DATE: u8 = 7;
-pub const MONEY: u8 = 8;
-pub const NULLTYPE: u8 = 9;
-pub const DATETIME: u8 = 10;
-pub const BYTE: u8 = 11;
-pub const TEXT: u8 = 12;
-pub const VARCHAR: u8 = 13;
-pub const INTERVAL: u8 = 14;
-pub const NCHAR: u8 = 15;
-pub const NVARCHAR: u8 = 16;
-pub const INT8: u8 = 17;
-pub const SERIAL8: u8 = 18;
-pub const UDTVAR: u8 = 40;
-pub const UDTFIXED: u8 = 41;
-pub const BIGINT: u8 = 52;
-pub const BIGSERIAL: u8 = 53;
+// The type codes are the protocol's; the engine names NULL's code NULLTYPE.
+pub use informix_protocol::row::types::{
+    BIGINT, BIGSERIAL, BYTE, CHAR, DATE, DATETIME, DECIMAL, FLOAT, INT8, INTEGER, INTERVAL,
+    MONEY, NCHAR, NULL as NULLTYPE, NVARCHAR, SERIAL, SERIAL8, SMALLFLOAT, SMALLINT, TEXT,
+    UDTFIXED, UDTVAR, VARCHAR,
+};
 
 /// Extended ids of the fixed opaque types.
 pub const XID_BOOLEAN: u8 = 5;
