@@ -5,6 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 
+echo "== lint: rustfmt, clippy -D warnings, ruff"
+cargo fmt --all --check
+cargo clippy --locked --release --workspace --all-targets -- -D warnings
+.venv/bin/ruff check python tests examples bench
+
 echo "== cargo test --workspace"
 cargo test --locked --release --workspace --exclude informix-py
 
