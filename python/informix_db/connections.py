@@ -89,7 +89,8 @@ class Connection:
 
     @property
     def server_version_internal(self) -> str:
-        """Protocol-level version from the login reply, e.g. ``15.0.1.0.3``."""
+        """Version text of the login reply, as the server sent it, e.g.
+        ``IBM Informix Dynamic Server Version 15.0.1.0.3``."""
         return str(self._native.server_version_internal)
 
     @property

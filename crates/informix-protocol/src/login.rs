@@ -261,6 +261,11 @@ pub enum LoginResponse {
 /// What CONACC tells about the server.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ServerIdentity {
+    /// Product name sent ahead of the version: the CONACC version text is then
+    /// `<product> Version <version>`, which is what IBM JDBC 4.50 parses
+    /// (`asf.Connection.DecodeAscBinary`, `IfxSqliConnect`: it splits at `Version` and
+    /// needs the part after it for BYTE/TEXT and metadata calls). Empty = bare version.
+    pub product: String,
     /// Internal protocol version, e.g. `9.59` for 14.10 or `15.0.1.0.3` for 15.
     pub version: String,
     pub serial: String,
@@ -268,6 +273,18 @@ pub struct ServerIdentity {
     pub cap1: i32,
     pub cap2: i32,
     pub cap3: i32,
+}
+
+impl ServerIdentity {
+    /// The CONACC version text as sent: `<product> Version <version>`, or the bare
+    /// version when no product name came with it (what the reference driver reports).
+    pub fn version_text(&self) -> String {
+        if self.product.is_empty() {
+            self.version.clone()
+        } else {
+            format!("{} Version {}", self.product, self.version)
+        }
+    }
 }
 
 impl LoginResponse {
@@ -306,7 +323,7 @@ impl LoginResponse {
         out.put_nstr(b"IEEEI");
         out.put_i16(mark::SQ_ASCBPARMS);
         put_fixed(out, b"", 12);
-        out.put_nstr(&lossy_latin1(&id.version));
+        out.put_nstr(&lossy_latin1(&id.version_text()));
         out.put_nstr(&lossy_latin1(&id.serial));
         out.put_nstr(&lossy_latin1(&id.app_id));
         out.put_i32(id.cap1);
@@ -390,13 +407,21 @@ fn decode_binary(body: &[u8]) -> DecodeResult<(ServerIdentity, Option<LoginStatu
     r.skip(n)?;
     expect_marker(&mut r, mark::SQ_ASCBPARMS)?;
     r.skip(12)?;
-    let version = latin1_to_string(r.nstr()?);
+    let text = latin1_to_string(r.nstr()?);
+    let (product, version) = match text.find("Version") {
+        Some(at) => (
+            text[..at].trim().to_owned(),
+            text[at + "Version".len()..].trim().to_owned(),
+        ),
+        None => (String::new(), text),
+    };
     let serial = latin1_to_string(r.nstr()?);
     let app_id = latin1_to_string(r.nstr()?);
     let cap1 = r.i32()?;
     let cap2 = r.i32()?;
     let cap3 = r.i32()?;
     let id = ServerIdentity {
+        product,
         version,
         serial,
         app_id,
@@ -516,6 +541,7 @@ mod tests {
     #[test]
     fn conacc_matches_reference_template() {
         let id = ServerIdentity {
+            product: String::new(),
             version: "15.0.1.0.3".into(),
             serial: "RDS#R000000".into(),
             app_id: "sqli".into(),
@@ -538,6 +564,30 @@ mod tests {
             crate::hex(&out[out.len() - 18..]),
             "00 66 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 7f"
         );
+        let (ty, body, _) = split_packet(&out).unwrap();
+        assert_eq!(
+            LoginResponse::decode(ty, body).unwrap(),
+            LoginResponse::Accepted(id)
+        );
+    }
+
+    /// With a product name the version text reads `<product> Version <version>`, the
+    /// form IBM JDBC splits at `Version`; decoding splits it back.
+    #[test]
+    fn conacc_with_product_name() {
+        let id = ServerIdentity {
+            product: "IBM Informix Dynamic Server".into(),
+            version: "15.0.1.0.3".into(),
+            serial: "RDS#R000000".into(),
+            app_id: "sqli".into(),
+            cap1: CAP1_ENHANCED,
+            ..ServerIdentity::default()
+        };
+        let mut out = Vec::new();
+        LoginResponse::Accepted(id.clone()).encode(&mut out);
+        let text = b"IBM Informix Dynamic Server Version 15.0.1.0.3\0";
+        let at = out.windows(text.len()).position(|w| w == text).unwrap();
+        assert_eq!(&out[at - 2..at], &[0, text.len() as u8]);
         let (ty, body, _) = split_packet(&out).unwrap();
         assert_eq!(
             LoginResponse::decode(ty, body).unwrap(),

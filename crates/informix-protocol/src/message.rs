@@ -3,7 +3,7 @@
 //! may meet. Both directions decode from a borrowed buffer and report
 //! [`DecodeError::Incomplete`] until the whole message is present.
 
-use crate::describe::Describe;
+use crate::describe::{Describe, InputDescribe};
 use crate::tags::*;
 use crate::wire::{DecodeError, DecodeResult, Reader, WireWrite, latin1_to_string};
 
@@ -36,6 +36,15 @@ pub struct ServerError {
 pub enum ServerMessage<'a> {
     Eot,
     Describe(Describe),
+    /// SQ_IDESCRIBE: the types of a statement's input parameters.
+    InputDescribe(InputDescribe),
+    /// SQ_SGKDESCRIBE: the generated-key columns (a DESCRIBE body).
+    KeysDescribe(Describe),
+    /// SQ_SGKTUPLE: one row of generated keys (a TUPLE body).
+    KeysTuple {
+        warn: i16,
+        payload: &'a [u8],
+    },
     Tuple {
         warn: i16,
         payload: &'a [u8],
@@ -59,6 +68,8 @@ pub enum ServerMessage<'a> {
     /// 1-based row position delivered by a scroll fetch.
     TupId(i32),
     Protocols(&'a [u8]),
+    /// Reply to SQ_VERSION: the server's internal version (`pstr`), e.g. `9.56`.
+    Version(&'a [u8]),
     Exit,
     /// One chunk of BYTE/TEXT data; an empty chunk ends a value.
     Blob(&'a [u8]),
@@ -102,6 +113,16 @@ impl ServerMessage<'_> {
         let msg = match tag {
             SQ_EOT => ServerMessage::Eot,
             SQ_DESCRIBE => ServerMessage::Describe(Describe::decode_body(&mut r)?),
+            SQ_IDESCRIBE => ServerMessage::InputDescribe(InputDescribe::decode_body(&mut r)?),
+            SQ_SGKDESCRIBE => ServerMessage::KeysDescribe(Describe::decode_body(&mut r)?),
+            SQ_SGKTUPLE => {
+                let warn = r.i16()?;
+                let size = usize::try_from(r.i32()?)
+                    .map_err(|_| DecodeError::invalid("negative tuple size"))?;
+                let payload = r.bytes(size)?;
+                r.skip_pad_for(size)?;
+                ServerMessage::KeysTuple { warn, payload }
+            }
             SQ_TUPLE => {
                 let warn = r.i16()?;
                 let size = usize::try_from(r.i32()?)
@@ -150,6 +171,7 @@ impl ServerMessage<'_> {
             }
             SQ_TUPID => ServerMessage::TupId(r.i32()?),
             SQ_PROTOCOLS => ServerMessage::Protocols(r.pstr()?),
+            SQ_VERSION => ServerMessage::Version(r.pstr()?),
             SQ_EXIT => ServerMessage::Exit,
             SQ_BLOB => ServerMessage::Blob(r.pstr()?),
             SQ_GETROUTINE => {
@@ -195,6 +217,15 @@ impl ServerMessage<'_> {
         match self {
             ServerMessage::Eot => out.put_i16(SQ_EOT),
             ServerMessage::Describe(d) => d.encode(out),
+            ServerMessage::InputDescribe(d) => d.encode(out),
+            ServerMessage::KeysDescribe(d) => d.encode_as(SQ_SGKDESCRIBE, out),
+            ServerMessage::KeysTuple { warn, payload } => {
+                out.put_i16(SQ_SGKTUPLE);
+                out.put_i16(*warn);
+                out.put_i32(i32::try_from(payload.len()).unwrap_or(i32::MAX));
+                out.put_bytes(payload);
+                out.put_pad_for(payload.len());
+            }
             ServerMessage::Tuple { warn, payload } => encode_tuple(out, *warn, payload),
             ServerMessage::Done(d) => encode_done(out, d),
             ServerMessage::Cost {
@@ -224,6 +255,10 @@ impl ServerMessage<'_> {
             ServerMessage::TupId(n) => {
                 out.put_i16(SQ_TUPID);
                 out.put_i32(*n);
+            }
+            ServerMessage::Version(text) => {
+                out.put_i16(SQ_VERSION);
+                out.put_pstr(text);
             }
             ServerMessage::Protocols(mask) => {
                 out.put_i16(SQ_PROTOCOLS);
@@ -320,18 +355,30 @@ pub fn encode_error(out: &mut Vec<u8>, e: &ServerError) {
 }
 
 /// One SQ_BIND parameter. `data` is the value bytes without the trailing pad.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Layout: `i16 type`, then for the types of [`carries_type_name`] `pstr owner` and
+/// `pstr typeName`, then `i16 indicator`, `i16 prec`, and unless the indicator is
+/// -1 (NULL) or -2 (use the default) the value, padded to even.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct BindParam<'a> {
     pub type_code: i16,
-    /// -1 for NULL (then `data` is empty).
+    /// -1 for NULL, -2 for "the parameter's default" (then `data` is empty).
     pub indicator: i16,
     pub prec: i16,
     pub data: &'a [u8],
+    /// Extended-type owner and name (`informix`, `boolean`), empty when absent.
+    pub owner: &'a [u8],
+    pub type_name: &'a [u8],
 }
 
 impl BindParam<'_> {
     pub fn is_null(&self) -> bool {
         self.indicator == -1
+    }
+
+    /// No value bytes follow: NULL or "use the default".
+    pub fn has_no_data(&self) -> bool {
+        self.indicator == -1 || self.indicator == -2
     }
 }
 
@@ -339,15 +386,24 @@ impl BindParam<'_> {
 /// Variable-length values carry their own length prefix, which is part of `data`.
 pub fn bind_value_len(type_code: i16, rest: &[u8]) -> DecodeResult<usize> {
     let mut r = Reader::new(rest);
+    if carries_type_name(type_code) {
+        // LVARCHAR (43, or UDTVAR 40), BOOLEAN (45), opaque and complex types:
+        // i32 byte count, then the bytes.
+        return 4usize
+            .checked_add(
+                usize::try_from(r.i32()?)
+                    .map_err(|_| DecodeError::invalid("negative bind length"))?,
+            )
+            .ok_or_else(|| DecodeError::invalid("bind length overflow"));
+    }
     let base = (type_code & 0xFF) as u8;
     Ok(match base {
-        // Character family and LVARCHAR: unsigned 2-byte count, then bytes.
-        0 | 13 | 15 | 16 | 40 | 43 => 2 + usize::from(r.u16()?),
+        // Character family: unsigned 2-byte count, then bytes.
+        0 | 13 | 15 | 16 => 2 + usize::from(r.u16()?),
         1 => 2,
         2 | 6 | 7 | 4 => 4,
         3 | 52 | 53 => 8,
         17 | 18 => 10,
-        45 => 1,
         // Packed types: inner i16 length, then the packed bytes.
         5 | 8 | 10 | 14 => {
             2 + usize::try_from(r.i16()?)
@@ -369,22 +425,60 @@ pub fn put_bind_header(out: &mut Vec<u8>, count: i16) {
     out.put_i16(count);
 }
 
-/// Appends one bound value (`None` data = NULL).
+/// Appends one bound value (`None` data = NULL, sent as a CHAR NULL).
 pub fn put_bind_param(out: &mut Vec<u8>, type_code: i16, prec: i16, data: Option<&[u8]>) {
     match data {
-        None => {
-            out.put_i16(0);
-            out.put_i16(-1);
-            out.put_i16(0);
-        }
-        Some(bytes) => {
-            out.put_i16(type_code);
-            out.put_i16(0);
-            out.put_i16(prec);
-            out.put_bytes(bytes);
-            out.put_pad_for(bytes.len());
-        }
+        None => put_bind_value(
+            out,
+            &BindParam {
+                indicator: -1,
+                ..BindParam::default()
+            },
+        ),
+        Some(bytes) => put_bind_value(
+            out,
+            &BindParam {
+                type_code,
+                prec,
+                data: bytes,
+                ..BindParam::default()
+            },
+        ),
     }
+}
+
+/// Appends one bound value exactly as described (type names where the type carries them).
+pub fn put_bind_value(out: &mut Vec<u8>, p: &BindParam<'_>) {
+    out.put_i16(p.type_code);
+    if carries_type_name(p.type_code) {
+        out.put_pstr(p.owner);
+        out.put_pstr(p.type_name);
+    }
+    out.put_i16(p.indicator);
+    out.put_i16(p.prec);
+    if !p.has_no_data() {
+        out.put_bytes(p.data);
+        out.put_pad_for(p.data.len());
+    }
+}
+
+/// One column of SQ_RET_TYPE: the type a client wants that column returned as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReturnType<'a> {
+    pub type_code: i16,
+    /// Owner and name of an extended type; present on the wire only for the
+    /// variable-length types (see [`carries_type_name`]).
+    pub owner: &'a [u8],
+    pub name: &'a [u8],
+    pub length: i32,
+}
+
+/// Whether SQ_BIND and SQ_RET_TYPE carry an extended-type owner and name for
+/// `type_code`: every type above SERIAL8 (18) except BIGINT/BIGSERIAL (IBM JDBC
+/// 4.50 `IfxSqli.sendBind`/`sendType`, on servers with the USVER capability).
+pub fn carries_type_name(type_code: i16) -> bool {
+    let base = type_code & 0xFF;
+    base > 18 && base != 52 && base != 53
 }
 
 /// Client-to-server messages.
@@ -397,6 +491,46 @@ pub enum ClientMessage<'a> {
         param_count: i16,
         sql: &'a [u8],
     },
+    /// SQ_COMMAND: prepares a statement for immediate execution (IBM JDBC's
+    /// `Statement.execute*` of a non-query); same body as SQ_PREPARE, and
+    /// followed by NDESCRIBE, EXECUTE and RELEASE in the same request.
+    Command {
+        param_count: i16,
+        sql: &'a [u8],
+    },
+    /// SQ_RET_TYPE: `direction` 1 = fetch (0 = put), then one entry per column.
+    ReturnTypes {
+        direction: i16,
+        columns: Vec<ReturnType<'a>>,
+    },
+    /// SQ_CIDESCRIBE: asks for the statement's input parameter types (SQ_IDESCRIBE).
+    DescribeInput,
+    /// SQ_SGKPREPARE: return generated keys. `mode` 1 = the table's generated keys,
+    /// 2 = the columns at `positions` (1-based), 3 = the columns named `names`.
+    GeneratedKeys {
+        mode: i16,
+        positions: Vec<i16>,
+        names: Vec<&'a [u8]>,
+    },
+    /// SQ_VERSION (no body): asks for the server's internal version; IBM JDBC's
+    /// `Connection.isValid` uses it as its ping.
+    Version,
+    /// SQ_HOLD: the cursor opened next survives COMMIT.
+    Hold,
+    /// SQ_AUTOFREE: the statement is freed when its cursor is closed.
+    AutoFree,
+    /// SQ_REOPTOPEN: OPEN after re-optimising the query.
+    ReoptOpen,
+    DbClose,
+    /// SQ_SQLISETSVPT / SQ_SQLIRELSVPT / SQ_SQLIRBACKSVPT.
+    SetSavepoint {
+        name: &'a [u8],
+        unique: i16,
+    },
+    ReleaseSavepoint(&'a [u8]),
+    RollbackSavepoint(&'a [u8]),
+    BatchStart,
+    BatchEnd,
     NDescribe,
     WantDone,
     CursorName(&'a [u8]),
@@ -464,6 +598,69 @@ impl ClientMessage<'_> {
                     sql: r.pstr32(MAX_FIELD_BYTES)?,
                 }
             }
+            SQ_COMMAND => {
+                let param_count = r.i16()?;
+                ClientMessage::Command {
+                    param_count,
+                    sql: r.pstr32(MAX_FIELD_BYTES)?,
+                }
+            }
+            SQ_RET_TYPE => {
+                let direction = r.i16()?;
+                let n = r.i16()?;
+                let mut columns = Vec::with_capacity(usize::try_from(n).unwrap_or(0).min(4096));
+                for _ in 0..n.max(0) {
+                    let type_code = r.i16()?;
+                    let (owner, name) = if carries_type_name(type_code) {
+                        (r.pstr()?, r.pstr()?)
+                    } else {
+                        (&[][..], &[][..])
+                    };
+                    columns.push(ReturnType {
+                        type_code,
+                        owner,
+                        name,
+                        length: r.i32()?,
+                    });
+                }
+                ClientMessage::ReturnTypes { direction, columns }
+            }
+            SQ_CIDESCRIBE => ClientMessage::DescribeInput,
+            SQ_SGKPREPARE => {
+                let mode = r.i16()?;
+                let (mut positions, mut names) = (Vec::new(), Vec::new());
+                if mode == 2 || mode == 3 {
+                    let n = r.i16()?;
+                    for _ in 0..n.max(0) {
+                        if mode == 2 {
+                            positions.push(r.i16()?);
+                        } else {
+                            names.push(r.pstr()?);
+                        }
+                    }
+                }
+                ClientMessage::GeneratedKeys {
+                    mode,
+                    positions,
+                    names,
+                }
+            }
+            SQ_VERSION => ClientMessage::Version,
+            SQ_HOLD => ClientMessage::Hold,
+            SQ_AUTOFREE => ClientMessage::AutoFree,
+            SQ_REOPTOPEN => ClientMessage::ReoptOpen,
+            SQ_DBCLOSE => ClientMessage::DbClose,
+            SQ_SQLISETSVPT => {
+                let name = r.pstr()?;
+                ClientMessage::SetSavepoint {
+                    name,
+                    unique: r.i16()?,
+                }
+            }
+            SQ_SQLIRELSVPT => ClientMessage::ReleaseSavepoint(r.pstr()?),
+            SQ_SQLIRBACKSVPT => ClientMessage::RollbackSavepoint(r.pstr()?),
+            SQ_BATCHSTART => ClientMessage::BatchStart,
+            SQ_BATCHEND => ClientMessage::BatchEnd,
             SQ_NDESCRIBE => ClientMessage::NDescribe,
             SQ_WANTDONE => ClientMessage::WantDone,
             SQ_CURNAME => ClientMessage::CursorName(r.pstr()?),
@@ -487,9 +684,14 @@ impl ClientMessage<'_> {
                 let mut params = Vec::with_capacity(n.max(0) as usize);
                 for _ in 0..n.max(0) {
                     let type_code = r.i16()?;
+                    let (owner, type_name) = if carries_type_name(type_code) {
+                        (r.pstr()?, r.pstr()?)
+                    } else {
+                        (&[][..], &[][..])
+                    };
                     let indicator = r.i16()?;
                     let prec = r.i16()?;
-                    let data = if indicator == -1 {
+                    let data = if indicator == -1 || indicator == -2 {
                         &[][..]
                     } else {
                         let len = bind_value_len(type_code, r.rest())?;
@@ -502,6 +704,8 @@ impl ClientMessage<'_> {
                         indicator,
                         prec,
                         data,
+                        owner,
+                        type_name,
                     });
                 }
                 ClientMessage::Bind(params)
@@ -523,18 +727,34 @@ impl ClientMessage<'_> {
             }
             SQ_PROTOCOLS => ClientMessage::Protocols(r.pstr()?),
             SQ_INFO => {
+                // A run of items ending in INFO_DONE; JDBC sends either the
+                // environment block or a bare request.
                 let subtype = r.i16()?;
-                r.i16()?; // announced length: not the byte count in real captures
-                r.i16()?;
-                r.i16()?;
                 let mut pairs = Vec::new();
-                loop {
-                    let name = r.pstr()?;
-                    if name.is_empty() {
+                match subtype {
+                    info::DONE => {}
+                    info::ENV => {
+                        r.i16()?; // announced length: not the byte count in real captures
                         r.i16()?;
-                        break;
+                        r.i16()?;
+                        loop {
+                            let name = r.pstr()?;
+                            if name.is_empty() {
+                                break;
+                            }
+                            pairs.push((name, r.pstr()?));
+                        }
+                        r.i16()?; // INFO_DONE
                     }
-                    pairs.push((name, r.pstr()?));
+                    info::REQUEST => {
+                        r.i16()?; // request data (0)
+                        r.i16()?; // INFO_DONE
+                    }
+                    other => {
+                        return Err(DecodeError::invalid(format!(
+                            "unknown SQ_INFO item {other}"
+                        )));
+                    }
                 }
                 ClientMessage::Info { subtype, pairs }
             }
@@ -578,6 +798,64 @@ impl ClientMessage<'_> {
                 out.put_i16(*param_count);
                 out.put_pstr32(sql);
             }
+            ClientMessage::Command { param_count, sql } => {
+                out.put_i16(SQ_COMMAND);
+                out.put_i16(*param_count);
+                out.put_pstr32(sql);
+            }
+            ClientMessage::ReturnTypes { direction, columns } => {
+                out.put_i16(SQ_RET_TYPE);
+                out.put_i16(*direction);
+                out.put_i16(i16::try_from(columns.len()).unwrap_or(i16::MAX));
+                for c in columns {
+                    out.put_i16(c.type_code);
+                    if carries_type_name(c.type_code) {
+                        out.put_pstr(c.owner);
+                        out.put_pstr(c.name);
+                    }
+                    out.put_i32(c.length);
+                }
+            }
+            ClientMessage::DescribeInput => out.put_i16(SQ_CIDESCRIBE),
+            ClientMessage::GeneratedKeys {
+                mode,
+                positions,
+                names,
+            } => {
+                out.put_i16(SQ_SGKPREPARE);
+                out.put_i16(*mode);
+                if *mode == 2 {
+                    out.put_i16(i16::try_from(positions.len()).unwrap_or(i16::MAX));
+                    for p in positions {
+                        out.put_i16(*p);
+                    }
+                } else if *mode == 3 {
+                    out.put_i16(i16::try_from(names.len()).unwrap_or(i16::MAX));
+                    for n in names {
+                        out.put_pstr(n);
+                    }
+                }
+            }
+            ClientMessage::Version => out.put_i16(SQ_VERSION),
+            ClientMessage::Hold => out.put_i16(SQ_HOLD),
+            ClientMessage::AutoFree => out.put_i16(SQ_AUTOFREE),
+            ClientMessage::ReoptOpen => out.put_i16(SQ_REOPTOPEN),
+            ClientMessage::DbClose => out.put_i16(SQ_DBCLOSE),
+            ClientMessage::SetSavepoint { name, unique } => {
+                out.put_i16(SQ_SQLISETSVPT);
+                out.put_pstr(name);
+                out.put_i16(*unique);
+            }
+            ClientMessage::ReleaseSavepoint(name) => {
+                out.put_i16(SQ_SQLIRELSVPT);
+                out.put_pstr(name);
+            }
+            ClientMessage::RollbackSavepoint(name) => {
+                out.put_i16(SQ_SQLIRBACKSVPT);
+                out.put_pstr(name);
+            }
+            ClientMessage::BatchStart => out.put_i16(SQ_BATCHSTART),
+            ClientMessage::BatchEnd => out.put_i16(SQ_BATCHEND),
             ClientMessage::NDescribe => out.put_i16(SQ_NDESCRIBE),
             ClientMessage::WantDone => out.put_i16(SQ_WANTDONE),
             ClientMessage::CursorName(name) => {
@@ -607,7 +885,7 @@ impl ClientMessage<'_> {
             ClientMessage::Bind(params) => {
                 put_bind_header(out, i16::try_from(params.len()).unwrap_or(i16::MAX));
                 for p in params {
-                    put_bind_param(out, p.type_code, p.prec, (!p.is_null()).then_some(p.data));
+                    put_bind_value(out, p);
                 }
             }
             ClientMessage::BlobBind { count } => {
@@ -636,6 +914,14 @@ impl ClientMessage<'_> {
             ClientMessage::Protocols(mask) => {
                 out.put_i16(SQ_PROTOCOLS);
                 out.put_pstr(mask);
+            }
+            ClientMessage::Info { subtype, .. } if *subtype != info::ENV => {
+                out.put_i16(SQ_INFO);
+                if *subtype == info::REQUEST {
+                    out.put_i16(info::REQUEST);
+                    out.put_i16(0);
+                }
+                out.put_i16(info::DONE);
             }
             ClientMessage::Info { subtype, pairs } => {
                 out.put_i16(SQ_INFO);
@@ -784,24 +1070,28 @@ mod tests {
                     indicator: 0,
                     prec: 0x0a00,
                     data: &[0, 0, 0, 1],
+                    ..BindParam::default()
                 },
                 BindParam {
                     type_code: 0,
                     indicator: -1,
                     prec: 0,
                     data: &[],
+                    ..BindParam::default()
                 },
                 BindParam {
                     type_code: 0,
                     indicator: 0,
                     prec: 0,
                     data: b"\x00\x03abc",
+                    ..BindParam::default()
                 },
                 BindParam {
                     type_code: 0,
                     indicator: 0,
                     prec: 0,
                     data: b"\x00\x02ab",
+                    ..BindParam::default()
                 },
             ]),
             ClientMessage::Execute,
@@ -814,6 +1104,122 @@ mod tests {
              00 00 00 00 00 00 00 02 61 62 00 07 00 0c"
         );
         assert_eq!(decode_all(&out), msgs);
+    }
+
+    /// A BIND captured from IBM JDBC 4.50.10.1 (13 parameters of
+    /// `tests/jdbc/IfxConformance.java`): SMALLINT prec 0x0500, DECIMAL prec =
+    /// scale, LVARCHAR 43 and BOOLEAN 45 with owner/name and an i32-counted value.
+    #[test]
+    fn jdbc_bind_capture() {
+        let wire = "00 04 00 00 00 05 00 0d 00 02 00 00 0a 00 00 00 00 2a 00 01 00 00 05 00 ff f9 \
+                    00 34 00 00 13 00 00 00 00 02 18 71 1a 00 00 03 00 00 00 00 40 04 00 00 00 00 00 00 \
+                    00 04 00 00 00 00 3f a0 00 00 00 05 00 00 00 04 00 05 c2 0c 22 38 4e 00 \
+                    00 08 00 00 00 00 00 03 c1 63 5f 00 00 00 00 00 00 00 00 03 61 62 63 00 \
+                    00 00 00 00 00 00 00 0d 76 61 72 63 68 61 72 20 76 61 6c 75 65 00 \
+                    00 2b 00 00 00 00 00 00 00 00 00 00 00 0e 6c 76 61 72 63 68 61 72 20 76 61 6c 75 65 \
+                    00 07 00 00 00 00 00 00 b0 ec 00 0a 00 00 13 0f 00 0b c7 14 18 01 02 03 04 05 00 00 00 00 \
+                    00 2d 00 08 69 6e 66 6f 72 6d 69 78 00 07 62 6f 6f 6c 65 61 6e 00 00 00 00 01 00 00 00 01 01 00 \
+                    00 07 00 0c";
+        let bytes: Vec<u8> = wire
+            .split_whitespace()
+            .map(|h| u8::from_str_radix(h, 16).unwrap())
+            .collect();
+        let msgs = decode_all(&bytes);
+        assert_eq!(msgs.len(), 4);
+        let ClientMessage::Bind(params) = &msgs[1] else {
+            panic!("not a bind: {:?}", msgs[1]);
+        };
+        assert_eq!(params.len(), 13);
+        assert_eq!(
+            (params[1].type_code, params[1].prec, params[1].data),
+            (1, 0x0500, &[0xff, 0xf9][..])
+        );
+        assert_eq!(params[9].type_code, 43);
+        assert_eq!(params[9].data, b"\x00\x00\x00\x0elvarchar value");
+        assert_eq!(
+            (params[12].owner, params[12].type_name),
+            (&b"informix"[..], &b"boolean"[..])
+        );
+        assert_eq!(
+            (params[12].prec, params[12].data),
+            (1, &[0, 0, 0, 1, 1][..])
+        );
+        assert_eq!(enc(&msgs), bytes);
+    }
+
+    /// IBM JDBC's first fetch of a cursor with a VARCHAR(128) column: SQ_RET_TYPE
+    /// (direction 1 = fetch, one column, type 13, length 128) ahead of NFETCH.
+    #[test]
+    fn jdbc_ret_type_capture() {
+        let msgs = [
+            ClientMessage::StatementId(0),
+            ClientMessage::ReturnTypes {
+                direction: 1,
+                columns: vec![ReturnType {
+                    type_code: 13,
+                    owner: b"",
+                    name: b"",
+                    length: 128,
+                }],
+            },
+            ClientMessage::NFetch { buffer_size: 4096 },
+            ClientMessage::Eot,
+        ];
+        let out = enc(&msgs);
+        assert_eq!(
+            hex(&out),
+            "00 04 00 00 00 64 00 01 00 01 00 0d 00 00 00 80 00 09 00 00 10 00 00 00 00 0c"
+        );
+        assert_eq!(decode_all(&out), msgs);
+        // SQ_CIDESCRIBE and SQ_INFO's bare request.
+        let out = enc(&[
+            ClientMessage::StatementId(0),
+            ClientMessage::DescribeInput,
+            ClientMessage::Info {
+                subtype: 1,
+                pairs: vec![],
+            },
+        ]);
+        assert_eq!(hex(&out), "00 04 00 00 00 7c 00 51 00 01 00 00 00 00");
+        // PREPARE with SQ_SGKPREPARE (RETURN_GENERATED_KEYS), as IBM JDBC sends it.
+        let out = enc(&[
+            ClientMessage::Prepare {
+                param_count: 1,
+                sql: b"INSERT INTO gk (v) VALUES (?)",
+            },
+            ClientMessage::GeneratedKeys {
+                mode: 1,
+                positions: vec![],
+                names: vec![],
+            },
+            ClientMessage::NDescribe,
+            ClientMessage::WantDone,
+            ClientMessage::Eot,
+        ]);
+        assert_eq!(
+            hex(&out),
+            "00 02 00 01 00 00 00 1d 49 4e 53 45 52 54 20 49 4e 54 4f 20 67 6b 20 28 76 29 20 56 41 4c 55 45 53 20 28 3f 29 00 \
+             00 86 00 01 00 16 00 31 00 0c"
+        );
+        let by_name = enc(&[ClientMessage::GeneratedKeys {
+            mode: 3,
+            positions: vec![],
+            names: vec![b"id"],
+        }]);
+        assert_eq!(hex(&by_name), "00 86 00 03 00 01 00 02 69 64");
+        assert_eq!(decode_all(&by_name).len(), 1);
+        // SQ_VERSION, IBM JDBC's isValid() ping, and its reply.
+        assert_eq!(
+            hex(&enc(&[ClientMessage::Version, ClientMessage::Eot])),
+            "00 35 00 0c"
+        );
+        let mut reply = Vec::new();
+        ServerMessage::Version(b"9.56").encode(&mut reply);
+        assert_eq!(hex(&reply), "00 35 00 04 39 2e 35 36");
+        assert_eq!(
+            ServerMessage::decode(&reply).unwrap(),
+            (ServerMessage::Version(b"9.56"), 8)
+        );
     }
 
     #[test]
@@ -961,7 +1367,42 @@ mod tests {
                 indicator: 0,
                 prec: 0x0602,
                 data: &[0, 4, 0xc2, 1, 0x17, 0x2d],
+                ..BindParam::default()
             }]),
+            ClientMessage::Bind(vec![BindParam {
+                type_code: 45,
+                prec: 1,
+                data: &[0, 0, 0, 1, 1],
+                owner: b"informix",
+                type_name: b"boolean",
+                ..BindParam::default()
+            }]),
+            ClientMessage::StatementId(0),
+            ClientMessage::ReturnTypes {
+                direction: 1,
+                columns: vec![
+                    ReturnType {
+                        type_code: 13,
+                        owner: b"",
+                        name: b"",
+                        length: 128,
+                    },
+                    ReturnType {
+                        type_code: 43,
+                        owner: b"",
+                        name: b"",
+                        length: 200,
+                    },
+                ],
+            },
+            ClientMessage::Command {
+                param_count: 0,
+                sql: b"drop table t",
+            },
+            ClientMessage::Info {
+                subtype: 1,
+                pairs: vec![],
+            },
         ]);
         let mut pos = 0;
         while pos < out.len() {

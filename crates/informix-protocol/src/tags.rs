@@ -28,20 +28,56 @@ pub const SQ_DBCLOSE: i16 = 37;
 pub const SQ_FETCHBLOB: i16 = 38;
 pub const SQ_BLOB: i16 = 39;
 pub const SQ_BBIND: i16 = 41;
+/// Makes the cursor opened next a WITH HOLD cursor (no body).
+pub const SQ_HOLD: i16 = 43;
 pub const SQ_WANTDONE: i16 = 49;
+pub const SQ_VERSION: i16 = 53;
 pub const SQ_COST: i16 = 55;
 pub const SQ_EXIT: i16 = 56;
 pub const SQ_INFO: i16 = 81;
+/// OPEN that re-optimises the query first (no body).
+pub const SQ_REOPTOPEN: i16 = 87;
 pub const SQ_INSERTDONE: i16 = 94;
 pub const SQ_LODATA: i16 = 97;
 pub const SQ_FILE: i16 = 98;
 pub const SQ_XACTSTAT: i16 = 99;
+/// The types the client wants a cursor's columns returned as.
+pub const SQ_RET_TYPE: i16 = 100;
 pub const SQ_GETROUTINE: i16 = 101;
 pub const SQ_EXFPROUTINE: i16 = 102;
 pub const SQ_FPROUTINE: i16 = 103;
 pub const SQ_FILE_READ: i16 = 106;
 pub const SQ_FILE_WRITE: i16 = 107;
+/// Free the statement when its cursor is closed (no body).
+pub const SQ_AUTOFREE: i16 = 108;
+/// Describe the statement's input parameters.
+pub const SQ_CIDESCRIBE: i16 = 124;
+/// Reply to SQ_CIDESCRIBE.
+pub const SQ_IDESCRIBE: i16 = 125;
 pub const SQ_PROTOCOLS: i16 = 126;
+/// SAVEPOINT name [UNIQUE] as a message: `pstr name`, `i16 unique`.
+pub const SQ_SQLISETSVPT: i16 = 137;
+/// RELEASE SAVEPOINT name: `pstr name`.
+pub const SQ_SQLIRELSVPT: i16 = 138;
+/// ROLLBACK TO SAVEPOINT name: `pstr name` (empty = the whole transaction).
+pub const SQ_SQLIRBACKSVPT: i16 = 139;
+/// Asks for generated keys with the statement: `i16 mode` (1 all, 2 by column
+/// position, 3 by column name), then for 2 `i16 n` + n × `i16`, for 3 `i16 n` + n × `pstr`.
+pub const SQ_SGKPREPARE: i16 = 134;
+/// The generated-key columns: a DESCRIBE body.
+pub const SQ_SGKDESCRIBE: i16 = 135;
+/// One row of generated keys: a TUPLE body.
+pub const SQ_SGKTUPLE: i16 = 136;
+/// Brackets a batch of EXECUTEs (ANSI databases; no body).
+pub const SQ_BATCHSTART: i16 = 141;
+pub const SQ_BATCHEND: i16 = 142;
+
+/// SQ_INFO item kinds; a run of items ends with `INFO_DONE`.
+pub mod info {
+    pub const DONE: i16 = 0;
+    pub const REQUEST: i16 = 1;
+    pub const ENV: i16 = 6;
+}
 
 /// Login-body section markers (a namespace of their own).
 pub mod login {

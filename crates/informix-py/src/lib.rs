@@ -223,7 +223,8 @@ impl NativeConnection {
 
     #[getter]
     fn server_version_internal(&self) -> String {
-        self.conn.server_info().identity.version.clone()
+        // The login reply's version text as sent, as the reference driver reports it.
+        self.conn.server_info().identity.version_text()
     }
 
     #[getter]

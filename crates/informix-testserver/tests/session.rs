@@ -493,3 +493,214 @@ fn tempdir(tag: &str) -> String {
     std::fs::create_dir_all(&dir).unwrap();
     dir.to_string_lossy().into_owned()
 }
+
+/// The messages IBM JDBC 4.50 sends beyond the reference driver's set (see
+/// docs/protocol.md, "What IBM JDBC sends"): SQ_COMMAND, SQ_CIDESCRIBE, SQ_RET_TYPE,
+/// BIND of LVARCHAR/BOOLEAN with type names, savepoint messages, SQ_AUTOFREE.
+#[test]
+fn ibm_jdbc_messages() {
+    use informix_protocol::message::{BindParam, ReturnType};
+    let srv = Server::start(&[]);
+    let mut c = srv.connect(Some("testdb"));
+    // SQ_COMMAND + NDESCRIBE + EXECUTE + RELEASE in one request.
+    let r = c.request(&[
+        ClientMessage::Command {
+            param_count: 0,
+            sql: b"CREATE TABLE jt (k INT, lv LVARCHAR(100), b BOOLEAN, d DECIMAL(15,0))",
+        },
+        ClientMessage::NDescribe,
+        ClientMessage::Execute,
+        ClientMessage::Release,
+    ]);
+    assert!(
+        matches!(r.as_slice(), [Reply::Describe(d), Reply::Done(_), Reply::Cost] if d.statement_type == 14),
+        "{r:?}"
+    );
+    // A failing EXECUTE still honours the RELEASE queued behind it: id 0 is free again.
+    let r = c.request(&[
+        ClientMessage::Command {
+            param_count: 0,
+            sql: b"CREATE TABLE jt (k INT)",
+        },
+        ClientMessage::NDescribe,
+        ClientMessage::Execute,
+        ClientMessage::Release,
+    ]);
+    assert_eq!(sqlcode_of(&r), -310, "{r:?}");
+    // SQ_CIDESCRIBE: the parameters' types.
+    let r = c.prepare("INSERT INTO jt VALUES (?, ?, ?, ?)", 4);
+    assert!(
+        matches!(r.first(), Some(Reply::Describe(d)) if d.statement_id == 0),
+        "{r:?}"
+    );
+    let r = c.request(&[ClientMessage::StatementId(0), ClientMessage::DescribeInput]);
+    let [Reply::InputDescribe(d)] = r.as_slice() else {
+        panic!("{r:?}")
+    };
+    let types: Vec<u16> = d.params.iter().map(|p| p.type_code & 0xFF).collect();
+    assert_eq!(types, vec![2, 40, 41, 5]);
+    assert_eq!(d.params[2].extended_name, "boolean");
+    // LVARCHAR (43) and BOOLEAN (45) as JDBC binds them: owner/name, i32-counted value.
+    let bind = |k: i32, b: u8| {
+        vec![
+            p_int(k),
+            BindParam {
+                type_code: 43,
+                data: b"\0\0\0\x05hello",
+                ..BindParam::default()
+            },
+            BindParam {
+                type_code: 45,
+                prec: 1,
+                data: if b == 1 {
+                    &[0, 0, 0, 1, 1]
+                } else {
+                    &[0, 0, 0, 1, 0]
+                },
+                owner: b"informix",
+                type_name: b"boolean",
+                ..BindParam::default()
+            },
+            p_raw(5, 0, vec![0, 2, 0xc1, 0]),
+        ]
+    };
+    for (k, b) in [(1, 1), (2, 0)] {
+        let r = c.request(&[
+            ClientMessage::StatementId(0),
+            ClientMessage::Bind(bind(k, b)),
+            ClientMessage::Execute,
+        ]);
+        assert_eq!(done_of(&r).expect("done").rows, 1, "{r:?}");
+    }
+    c.release();
+    // Without SQ_RET_TYPE BOOLEAN comes back as 't'/'f'; with type 45 asked, as 1/0,
+    // also when the request arrives after OPEN (as JDBC sends it). Zero DECIMAL is c1 00….
+    let rows = c.query("SELECT lv, b FROM jt ORDER BY k", vec![]);
+    assert_eq!(rows[0], vec!["hello".to_owned(), "t".to_owned()]);
+    c.prepare("SELECT b, d FROM jt ORDER BY k", 0);
+    let r = c.request(&[
+        ClientMessage::StatementId(0),
+        ClientMessage::CursorName(b"c1"),
+        ClientMessage::Open,
+    ]);
+    assert!(r.is_empty(), "{r:?}");
+    let ret = ClientMessage::ReturnTypes {
+        direction: 1,
+        columns: vec![
+            ReturnType {
+                type_code: 45,
+                owner: b"informix",
+                name: b"boolean",
+                length: 1,
+            },
+            ReturnType {
+                type_code: 5,
+                owner: b"",
+                name: b"",
+                length: 0x0f00,
+            },
+        ],
+    };
+    let r = c.request(&[
+        ClientMessage::StatementId(0),
+        ret,
+        ClientMessage::NFetch { buffer_size: 4096 },
+    ]);
+    let zero = [0xc1, 0, 0, 0, 0, 0, 0, 0, 0];
+    let row = |b: u8| [&[0, 0, 0, 0, 1, b][..], &zero[..]].concat();
+    assert_eq!(tuples(&r), vec![row(1), row(0)]);
+    // The types stay with the statement: a second OPEN encodes the same way.
+    c.request(&[ClientMessage::StatementId(0), ClientMessage::Close]);
+    let r = c.request(&[
+        ClientMessage::StatementId(0),
+        ClientMessage::CursorName(b"c1"),
+        ClientMessage::Open,
+        ClientMessage::StatementId(0),
+        ClientMessage::NFetch { buffer_size: 4096 },
+    ]);
+    assert_eq!(tuples(&r), vec![row(1), row(0)]);
+    // SQ_AUTOFREE: CLOSE frees the statement, so RELEASE finds nothing and CLOSE -267.
+    let r = c.request(&[
+        ClientMessage::StatementId(0),
+        ClientMessage::AutoFree,
+        ClientMessage::StatementId(0),
+        ClientMessage::Close,
+    ]);
+    assert!(r.is_empty(), "{r:?}");
+    let r = c.request(&[ClientMessage::StatementId(0), ClientMessage::Close]);
+    assert_eq!(sqlcode_of(&r), -267);
+    // Savepoints as messages.
+    assert!(c.request(&[ClientMessage::Begin]).is_empty());
+    c.exec_ok("DELETE FROM jt WHERE k = 1");
+    let r = c.request(&[ClientMessage::SetSavepoint {
+        name: b"sp1",
+        unique: 0,
+    }]);
+    assert!(r.is_empty(), "{r:?}");
+    c.exec_ok("DELETE FROM jt WHERE k = 2");
+    assert!(
+        c.request(&[ClientMessage::RollbackSavepoint(b"sp1")])
+            .is_empty()
+    );
+    assert!(
+        c.request(&[ClientMessage::ReleaseSavepoint(b"sp1")])
+            .is_empty()
+    );
+    assert!(c.request(&[ClientMessage::Commit]).is_empty());
+    let rows = c.query("SELECT k FROM jt", vec![]);
+    assert_eq!(rows, vec![vec!["2".to_owned()]]);
+    // Generated keys (SQ_SGKPREPARE): SQ_SGKDESCRIBE after the DESCRIBE, and one
+    // SQ_SGKTUPLE per EXECUTE ahead of its DONE.
+    c.exec_ok("CREATE TABLE gk (id SERIAL, v INT)");
+    let r = c.request(&[
+        ClientMessage::Prepare {
+            param_count: 1,
+            sql: b"INSERT INTO gk (v) VALUES (?)",
+        },
+        ClientMessage::GeneratedKeys {
+            mode: 1,
+            positions: vec![],
+            names: vec![],
+        },
+        ClientMessage::NDescribe,
+        ClientMessage::WantDone,
+    ]);
+    let [
+        Reply::Describe(_),
+        Reply::KeysDescribe(k),
+        Reply::Done(_),
+        Reply::Cost,
+    ] = r.as_slice()
+    else {
+        panic!("{r:?}")
+    };
+    assert_eq!(k.columns.len(), 1);
+    assert_eq!(
+        (k.columns[0].name.as_str(), k.columns[0].type_code),
+        ("id", 0x106)
+    );
+    for expect in 1..=2u8 {
+        let r = c.request(&[
+            ClientMessage::StatementId(0),
+            ClientMessage::Bind(vec![p_int(7)]),
+            ClientMessage::Execute,
+        ]);
+        assert!(
+            matches!(r.as_slice(), [Reply::KeysTuple(t), Reply::Done(d), Reply::Cost] if t == &[0, 0, 0, expect] && d.serial == i32::from(expect)),
+            "{r:?}"
+        );
+    }
+    c.release();
+    // SQ_VERSION (IBM JDBC's isValid ping): the internal version.
+    let r = c.request(&[ClientMessage::Version]);
+    assert!(
+        matches!(r.as_slice(), [Reply::Version(v)] if v == b"15.0.1.0.3"),
+        "{r:?}"
+    );
+    // SQ_INFO's bare request is accepted.
+    let r = c.request(&[ClientMessage::Info {
+        subtype: 1,
+        pairs: vec![],
+    }]);
+    assert!(r.is_empty(), "{r:?}");
+}

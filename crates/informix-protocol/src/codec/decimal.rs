@@ -472,7 +472,9 @@ pub fn decode_packed(b: &[u8]) -> Result<Option<Decimal>, CodecError> {
 /// Fixed scale rounds half away from zero to s fraction digits (s − 1 for DECIMAL(32, odd
 /// s), which Informix stores that way) and is [`CodecError::Overflow`] when the integer
 /// part needs more than p − s digits. Floating DECIMAL(p) rounds to p significant digits
-/// and fails outside 10^-130..10^126. Zero is written `c0 00…`; nothing is appended on error.
+/// and fails outside 10^-130..10^126. Zero is written `c1 00…` (exponent 1, as IBM JDBC
+/// encodes zero): IBM JDBC 4.50 cannot read `c0 00…` in a DECIMAL(p,0) column (it builds
+/// an empty digit string and fails with -79716). Nothing is appended on error.
 pub fn encode_packed(
     d: Option<&Decimal>,
     encoded_length: u16,
@@ -508,7 +510,7 @@ pub fn encode_packed(
     };
     let slots = width.saturating_sub(1);
     if value.is_zero() {
-        out.push(0xC0);
+        out.push(0xC1);
         out.resize(out.len() + slots, 0);
         return Ok(());
     }
@@ -646,8 +648,9 @@ mod tests {
         }
         assert_eq!(decode_packed(&[0xc0, 0, 0, 0]), Ok(Some(Decimal::zero())));
         assert_eq!(decode_packed(&[0xc1, 0, 0, 0]), Ok(Some(Decimal::zero())));
-        assert_eq!(packed("0", 0x0502), Ok("c0 00 00 00".into()));
-        assert_eq!(packed("-0.001", 0x0502), Ok("c0 00 00 00".into()));
+        assert_eq!(packed("0", 0x0502), Ok("c1 00 00 00".into()));
+        assert_eq!(packed("-0.001", 0x0502), Ok("c1 00 00 00".into()));
+        assert_eq!(packed("0", 0x0f00), Ok("c1 00 00 00 00 00 00 00 00".into()));
     }
 
     #[test]

@@ -111,6 +111,24 @@ fn col_info(name: &str, ty: Ty, notnull: bool, owner: &str) -> ColumnInfo {
     }
 }
 
+impl super::Prepared {
+    /// The SERIAL, SERIAL8 and BIGSERIAL columns of an INSERT's target table, with
+    /// their position in the table (what a client's "generated keys" are).
+    pub fn serial_columns(&self) -> Vec<(usize, ColumnInfo)> {
+        let plan = &self.plan;
+        match (&plan.target, plan.wkind) {
+            (Some(t), WriteKind::Insert) => t
+                .cols
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.ty.is_serial())
+                .map(|(i, c)| (i, col_info(&c.name, c.ty, c.notnull, &t.owner)))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
 fn out_info(c: &OutCol) -> ColumnInfo {
     col_info(&c.name, c.ty, c.notnull, &c.owner)
 }

@@ -160,6 +160,7 @@ impl Server {
                 server_name: opts.server_name.clone(),
                 users: opts.users.clone(),
                 internal_version: opts.internal_version.clone(),
+                version_full: opts.version_full.clone(),
             },
             engine,
             registry: Registry::default(),

@@ -5,13 +5,13 @@ use std::io::Write;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
-use informix_protocol::describe::Describe;
+use informix_protocol::describe::{Describe, InputDescribe};
 use informix_protocol::login::{
     CAP1_ENHANCED, LoginRequest, LoginResponse, ServerIdentity, split_packet,
 };
 use informix_protocol::message::{
-    BindParam, ClientMessage, Done, SERVER_PROTOCOLS, ServerError, begin_tuple, encode_done,
-    encode_error, finish_tuple,
+    BindParam, ClientMessage, Done, ReturnType, SERVER_PROTOCOLS, ServerError, begin_tuple,
+    encode_done, encode_error, finish_tuple,
 };
 use informix_protocol::tags::{self, sl};
 use informix_protocol::wire::{DecodeError, WireWrite, latin1_to_string};
@@ -68,6 +68,9 @@ struct Cursor {
     blobs: BlobStore,
     /// `lotofile` values to write to client files before their row: (row, file, bytes).
     files: Vec<(usize, String, Vec<u8>)>,
+    /// The rows as the engine returned them, kept while an SQ_RET_TYPE that changes
+    /// their encoding may still arrive (before the first fetch).
+    raw: Option<Vec<Vec<Cell>>>,
 }
 
 impl Cursor {
@@ -98,7 +101,44 @@ struct Stmt {
     /// Parameters whose BYTE/TEXT content is still to come in SQ_BBIND: (index, is TEXT).
     pending_blobs: Vec<(usize, bool)>,
     scroll_requested: bool,
+    /// SQ_AUTOFREE: CLOSE of the cursor also frees the statement.
+    autofree: bool,
+    /// SQ_SGKPREPARE: the generated keys asked for with this statement.
+    keys: Option<KeyRequest>,
+    /// SQ_RET_TYPE: the types the client asked the columns to be returned as; kept
+    /// for every later OPEN of the statement (IBM JDBC sends them once).
+    return_types: Vec<i16>,
     cursor: Option<Cursor>,
+}
+
+/// Which generated keys a client asked for (SQ_SGKPREPARE).
+struct KeyRequest {
+    mode: i16,
+    positions: Vec<i16>,
+    names: Vec<String>,
+}
+
+impl Stmt {
+    /// The generated-key columns to report: the INSERT target's serial columns, all of
+    /// them or those asked for by position or name. Other columns are not reported.
+    fn key_columns(&self) -> Vec<ColumnInfo> {
+        let Some(k) = &self.keys else {
+            return Vec::new();
+        };
+        self.prepared
+            .serial_columns()
+            .into_iter()
+            .filter(|(i, c)| match k.mode {
+                2 => k
+                    .positions
+                    .iter()
+                    .any(|p| usize::try_from(*p).ok() == Some(i + 1)),
+                3 => k.names.iter().any(|n| n.eq_ignore_ascii_case(&c.name)),
+                _ => true,
+            })
+            .map(|(_, c)| c)
+            .collect()
+    }
 }
 
 /// Assembly of SQ_BBIND blob streams within one request.
@@ -335,7 +375,17 @@ impl SessionLoop {
                 }
             }
         }
+        // `<product> Version <version>`: IBM JDBC takes the part after `Version` as the
+        // server's version and cannot read BYTE/TEXT or metadata without it.
+        let product = settings
+            .version_full
+            .split(" Version")
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_owned();
         LoginResponse::Accepted(ServerIdentity {
+            product,
             version: settings.internal_version.clone(),
             serial: "RDS#R000000".into(),
             app_id: "sqli".into(),
@@ -418,6 +468,12 @@ impl SessionLoop {
                     return Flow::Close;
                 }
                 ClientMessage::Eot => break,
+                // A RELEASE queued behind a failed message still frees its statement
+                // (IBM JDBC sends COMMAND/EXECUTE/RELEASE as one request).
+                ClientMessage::Release if failed => self.release(),
+                ClientMessage::StatementId(id) if failed => {
+                    self.current = usize::try_from(id).unwrap_or(usize::MAX);
+                }
                 _ if failed => {}
                 msg => {
                     if let Err(e) = self.handle(msg) {
@@ -465,16 +521,80 @@ impl SessionLoop {
                 self.current = usize::try_from(id).unwrap_or(usize::MAX);
                 Ok(())
             }
-            ClientMessage::Prepare { sql, .. } => self.prepare(sql),
+            ClientMessage::Prepare { sql, .. } | ClientMessage::Command { sql, .. } => {
+                self.prepare(sql)
+            }
+            ClientMessage::ReturnTypes { columns, .. } => self.return_types(&columns),
+            ClientMessage::DescribeInput => {
+                let stmt = self.stmt()?;
+                let params = stmt
+                    .prepared
+                    .params
+                    .iter()
+                    .map(|p| values::descriptor(p, 0))
+                    .collect();
+                InputDescribe { flags: 0, params }.encode(&mut self.out);
+                Ok(())
+            }
+            ClientMessage::Hold | ClientMessage::BatchStart | ClientMessage::BatchEnd => Ok(()),
+            ClientMessage::AutoFree => {
+                self.stmt()?.autofree = true;
+                Ok(())
+            }
+            ClientMessage::DbClose => {
+                self.stmts.clear();
+                match self.db.take() {
+                    Some(mut db) => {
+                        db.close();
+                        lock(&self.info.database).clear();
+                        Ok(())
+                    }
+                    None => Err(sql_error(-349)),
+                }
+            }
+            ClientMessage::SetSavepoint { name, unique } => {
+                let name = latin1_to_string(name);
+                let unique = if unique != 0 { " UNIQUE" } else { "" };
+                self.run_sql(&format!("SAVEPOINT {name}{unique}"))
+            }
+            ClientMessage::ReleaseSavepoint(name) => {
+                let name = latin1_to_string(name);
+                self.run_sql(&format!("RELEASE SAVEPOINT {name}"))
+            }
+            ClientMessage::RollbackSavepoint(b"") => self.db()?.rollback(),
+            ClientMessage::RollbackSavepoint(name) => {
+                let name = latin1_to_string(name);
+                self.run_sql(&format!("ROLLBACK TO SAVEPOINT {name}"))
+            }
             ClientMessage::NDescribe => {
                 let id = self.current;
-                let d = match self.stmts.get(id).and_then(Option::as_ref) {
+                let sid = i16::try_from(id).unwrap_or(0);
+                match self.stmts.get(id).and_then(Option::as_ref) {
                     Some(s) => {
-                        values::describe(&s.prepared, &s.columns, i16::try_from(id).unwrap_or(0))
+                        values::describe(&s.prepared, &s.columns, sid).encode(&mut self.out);
+                        if s.keys.is_some() {
+                            // The generated-key columns follow the DESCRIBE (IBM JDBC
+                            // needs SQ_SGKDESCRIBE before any SQ_SGKTUPLE).
+                            let keys = s.key_columns();
+                            values::describe(&s.prepared, &keys, sid)
+                                .encode_as(tags::SQ_SGKDESCRIBE, &mut self.out);
+                        }
                     }
-                    None => Describe::default(),
-                };
-                d.encode(&mut self.out);
+                    None => Describe::default().encode(&mut self.out),
+                }
+                Ok(())
+            }
+            ClientMessage::GeneratedKeys {
+                mode,
+                positions,
+                names,
+            } => {
+                let codec = self.codec;
+                self.stmt()?.keys = Some(KeyRequest {
+                    mode,
+                    positions,
+                    names: names.iter().map(|n| codec.decode(n)).collect(),
+                });
                 Ok(())
             }
             ClientMessage::WantDone => {
@@ -490,7 +610,7 @@ impl SessionLoop {
                 self.stmt()?.scroll_requested = true;
                 Ok(())
             }
-            ClientMessage::Open => self.open(),
+            ClientMessage::Open | ClientMessage::ReoptOpen => self.open(),
             ClientMessage::NFetch { buffer_size } => self.nfetch(buffer_size),
             ClientMessage::SFetch {
                 scroll_type,
@@ -500,6 +620,10 @@ impl SessionLoop {
             ClientMessage::Execute => self.execute(),
             ClientMessage::Close => match self.stmts.get_mut(self.current).and_then(Option::as_mut)
             {
+                Some(s) if s.autofree => {
+                    self.release();
+                    Ok(())
+                }
                 Some(s) => {
                     s.cursor = None;
                     s.scroll_requested = false;
@@ -508,12 +632,7 @@ impl SessionLoop {
                 None => Err(sql_error(-267)),
             },
             ClientMessage::Release => {
-                if let Some(slot) = self.stmts.get_mut(self.current) {
-                    *slot = None;
-                }
-                while matches!(self.stmts.last(), Some(None)) {
-                    self.stmts.pop();
-                }
+                self.release();
                 Ok(())
             }
             ClientMessage::Bind(params) => self.bind(&params),
@@ -546,6 +665,12 @@ impl SessionLoop {
                 Ok(())
             }
             ClientMessage::Info { .. } => Ok(()),
+            ClientMessage::Version => {
+                self.out.put_i16(tags::SQ_VERSION);
+                let v = self.shared.settings.internal_version.clone();
+                self.out.put_pstr(v.as_bytes());
+                Ok(())
+            }
             ClientMessage::GetRoutine { signature, .. } => Err(SqlError {
                 near: latin1_to_string(signature),
                 ..sql_error(-674)
@@ -553,6 +678,24 @@ impl SessionLoop {
             ClientMessage::ExecRoutine { .. } => Err(sql_error(-674)),
             ClientMessage::Eot | ClientMessage::Exit => Ok(()),
         }
+    }
+
+    /// Frees the current statement (unknown ids are accepted).
+    fn release(&mut self) {
+        if let Some(slot) = self.stmts.get_mut(self.current) {
+            *slot = None;
+        }
+        while matches!(self.stmts.last(), Some(None)) {
+            self.stmts.pop();
+        }
+    }
+
+    /// Runs one statement given as a protocol message (savepoints).
+    fn run_sql(&mut self, sql: &str) -> Result<(), SqlError> {
+        let db = self.db()?;
+        let prepared = db.prepare(sql)?;
+        db.execute(&prepared, &[])?;
+        Ok(())
     }
 
     fn put_cost(&mut self) {
@@ -626,6 +769,9 @@ impl SessionLoop {
             params: Vec::new(),
             pending_blobs: Vec::new(),
             scroll_requested: false,
+            autofree: false,
+            return_types: Vec::new(),
+            keys: None,
             cursor: None,
         });
         self.current = slot;
@@ -701,6 +847,31 @@ impl SessionLoop {
         Ok(())
     }
 
+    /// SQ_RET_TYPE. IBM JDBC asks for the described types (LVARCHAR as 43, ...), whose
+    /// tuple layouts are ours anyway, except BOOLEAN asked as SQLBOOL (45), whose value
+    /// byte is 1/0 rather than `t`/`f`. A cursor opened but not yet fetched is
+    /// re-encoded (JDBC sends RET_TYPE with its first NFETCH, after OPEN).
+    fn return_types(&mut self, columns: &[ReturnType<'_>]) -> Result<(), SqlError> {
+        let codec = self.codec;
+        let stmt = self.stmt()?;
+        stmt.return_types = columns.iter().map(|c| c.type_code).collect();
+        let Some(cursor) = stmt.cursor.as_mut() else {
+            return Ok(());
+        };
+        let Some(rows) = cursor.raw.take() else {
+            return Ok(());
+        };
+        if cursor.next > 0 || cursor.current > 0 {
+            return Ok(());
+        }
+        let generation = cursor.blobs.generation;
+        let scroll = cursor.scroll;
+        let mut fresh = build_cursor(stmt, rows, codec, generation, false)?;
+        fresh.scroll = scroll;
+        stmt.cursor = Some(fresh);
+        Ok(())
+    }
+
     fn nfetch(&mut self, buffer_size: i32) -> Result<(), SqlError> {
         let budget = usize::try_from(buffer_size).unwrap_or(0).max(1);
         let id = self.current;
@@ -713,6 +884,7 @@ impl SessionLoop {
         if cursor.dead {
             return Err(sql_error(-267));
         }
+        cursor.raw = None;
         let n = cursor.rows();
         let start = cursor.next;
         let mut end = start;
@@ -767,6 +939,7 @@ impl SessionLoop {
         if cursor.dead {
             return Err(sql_error(-267));
         }
+        cursor.raw = None;
         let n = i64::try_from(cursor.rows()).unwrap_or(i64::MAX);
         let cur = i64::try_from(cursor.current).unwrap_or(0);
         let target = i64::from(target);
@@ -825,6 +998,33 @@ impl SessionLoop {
         let result = db.execute(&stmt.prepared, &params);
         stmt.params = without_file_params(params, &inserted);
         let r = result?;
+        if stmt.keys.is_some() {
+            // One row of generated keys: SERIAL from the DONE's serial, SERIAL8 and
+            // BIGSERIAL from the value the INSERT generated.
+            let keys = stmt.key_columns();
+            if !keys.is_empty() {
+                let row: Vec<Cell> = keys
+                    .iter()
+                    .map(|c| match c.coltype & 0xFF {
+                        6 => Cell::Int(i64::from(r.serial)),
+                        _ => r.serial8.map_or(Cell::Null, Cell::Int),
+                    })
+                    .collect();
+                let enc = RowEncoder::new(&keys, self.codec, &[]);
+                let mut payload = Vec::new();
+                let mut blobs = BlobStore {
+                    generation: 0,
+                    values: Vec::new(),
+                };
+                enc.encode_row(&row, &mut payload, &mut blobs)?;
+                self.out.put_i16(tags::SQ_SGKTUPLE);
+                self.out.put_i16(0);
+                self.out
+                    .put_i32(i32::try_from(payload.len()).unwrap_or(i32::MAX));
+                self.out.put_bytes(&payload);
+                self.out.put_pad_for(payload.len());
+            }
+        }
         if let Some(s8) = r.serial8 {
             self.out.put_i16(tags::SQ_INSERTDONE);
             super::packed::encode_int8(Some(s8), &mut self.out);
@@ -1081,13 +1281,27 @@ fn run_query(
     generation: u32,
 ) -> Result<Cursor, SqlError> {
     let prepared = &stmt.prepared;
-    let mut rows = if prepared.is_query {
+    let rows = if prepared.is_query {
         db.query(prepared, params)?
     } else {
         db.execute(prepared, params)?;
         Vec::new()
     };
-    let enc = RowEncoder::new(&stmt.columns, codec);
+    // Keep the rows while a first SQ_RET_TYPE could still change their encoding.
+    let keep = stmt.return_types.is_empty() && values::depends_on_return_types(&stmt.columns);
+    build_cursor(stmt, rows, codec, generation, keep)
+}
+
+/// Encodes a result set into TUPLE messages (and its client files and BYTE/TEXT values).
+fn build_cursor(
+    stmt: &Stmt,
+    mut rows: Vec<Vec<Cell>>,
+    codec: TextCodec,
+    generation: u32,
+    keep_rows: bool,
+) -> Result<Cursor, SqlError> {
+    let raw = keep_rows.then(|| rows.clone());
+    let enc = RowEncoder::new(&stmt.columns, codec, &stmt.return_types);
     let mut cursor = Cursor {
         scroll: false,
         data: Vec::with_capacity(rows.len() * (16 + 8 * enc.column_count())),
@@ -1100,6 +1314,7 @@ fn run_query(
             values: Vec::new(),
         },
         files: Vec::new(),
+        raw,
     };
     cursor.offsets.push(0);
     for (i, row) in rows.iter_mut().enumerate() {

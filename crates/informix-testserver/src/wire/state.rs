@@ -22,6 +22,9 @@ pub struct ServerSettings {
     pub users: Vec<(String, String)>,
     /// Internal version announced in CONACC.
     pub internal_version: String,
+    /// `DBINFO('version','full')`; its product part (before ` Version`) prefixes the
+    /// CONACC version text.
+    pub version_full: String,
 }
 
 pub struct Shared {

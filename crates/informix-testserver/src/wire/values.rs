@@ -122,7 +122,11 @@ pub struct BlobStore {
     pub values: Vec<Vec<u8>>,
 }
 
-/// Offsets inside the 56-byte BYTE/TEXT descriptor.
+/// Offsets inside the 56-byte BYTE/TEXT descriptor. IBM JDBC sizes its receive buffer
+/// from `end - start + 1` (`IfxBlob.getBlobLength`, offsets 12 and 8) and reads the
+/// NULL flag as the i16 at 38; the reference driver reads the size at 16.
+const BLOB_START_AT: usize = 8;
+const BLOB_END_AT: usize = 12;
 const BLOB_SIZE_AT: usize = 16;
 const BLOB_NULL_AT: usize = 39;
 const BLOB_GEN_AT: usize = 44;
@@ -138,6 +142,8 @@ fn put_blob_descriptor(out: &mut Vec<u8>, value: Option<(&[u8], &mut BlobStore)>
         Some((bytes, store)) => {
             let size = i32::try_from(bytes.len()).unwrap_or(i32::MAX);
             let index = u32::try_from(store.values.len()).unwrap_or(u32::MAX);
+            d[BLOB_START_AT..BLOB_START_AT + 4].copy_from_slice(&0i32.to_be_bytes());
+            d[BLOB_END_AT..BLOB_END_AT + 4].copy_from_slice(&(size - 1).to_be_bytes());
             d[BLOB_SIZE_AT..BLOB_SIZE_AT + 4].copy_from_slice(&size.to_be_bytes());
             d[BLOB_GEN_AT..BLOB_GEN_AT + 4].copy_from_slice(&store.generation.to_be_bytes());
             d[BLOB_INDEX_AT..BLOB_INDEX_AT + 4].copy_from_slice(&index.to_be_bytes());
@@ -167,19 +173,46 @@ pub fn bound_blob_size(descriptor: &[u8]) -> Option<usize> {
     usize::try_from(i32::from_be_bytes([b[0], b[1], b[2], b[3]])).ok()
 }
 
+/// SQLBOOL, the type IBM JDBC asks BOOLEAN columns to be returned as (SQ_RET_TYPE).
+pub const RET_TYPE_BOOL: i16 = 45;
+
 /// Encodes rows of one result set, column layouts resolved once.
 pub struct RowEncoder {
     cols: Vec<(ColumnKind, u16)>,
+    /// Per column: BOOLEAN returned as SQLBOOL (value byte 1/0) instead of the
+    /// column's own form (`t`/`f`).
+    bool_as_byte: Vec<bool>,
     codec: TextCodec,
 }
 
+/// Whether a result set's encoding depends on the types the client asks for
+/// with SQ_RET_TYPE (only BOOLEAN columns change).
+pub fn depends_on_return_types(columns: &[ColumnInfo]) -> bool {
+    columns
+        .iter()
+        .any(|ci| ColumnKind::of(&descriptor(ci, 0)) == ColumnKind::Boolean)
+}
+
 impl RowEncoder {
-    pub fn new(columns: &[ColumnInfo], codec: TextCodec) -> RowEncoder {
-        let cols = columns
+    /// `return_types`: the SQ_RET_TYPE the client sent for this statement, if any.
+    pub fn new(columns: &[ColumnInfo], codec: TextCodec, return_types: &[i16]) -> RowEncoder {
+        let cols: Vec<(ColumnKind, u16)> = columns
             .iter()
             .map(|ci| (ColumnKind::of(&descriptor(ci, 0)), ci.collength))
             .collect();
-        RowEncoder { cols, codec }
+        let bool_as_byte = cols
+            .iter()
+            .enumerate()
+            .map(|(i, (kind, _))| {
+                *kind == ColumnKind::Boolean
+                    && return_types.get(i).map(|t| t & 0xFF) == Some(RET_TYPE_BOOL)
+            })
+            .collect();
+        RowEncoder {
+            cols,
+            bool_as_byte,
+            codec,
+        }
     }
 
     pub fn column_count(&self) -> usize {
@@ -195,6 +228,13 @@ impl RowEncoder {
     ) -> Result<(), SqlError> {
         for (i, &(kind, collength)) in self.cols.iter().enumerate() {
             let cell = row.get(i).unwrap_or(&Cell::Null);
+            if self.bool_as_byte[i] {
+                match bool_value(cell)? {
+                    None => out.put_bytes(&[1, 0, 0, 0, 0]),
+                    Some(b) => put_envelope(out, &[u8::from(b)]),
+                }
+                continue;
+            }
             encode_cell(kind, collength, cell, self.codec, out, blobs)?;
         }
         Ok(())
@@ -319,23 +359,10 @@ fn encode_cell(
             None => out.put_bytes(&[1, 0, 0, 0, 0]),
             Some(t) => put_envelope(out, &codec.encode(&t)),
         },
-        ColumnKind::Boolean => {
-            let v = match cell {
-                Cell::Null => None,
-                Cell::Int(i) => Some(*i != 0),
-                Cell::Float(f) => Some(*f != 0.0),
-                Cell::Text(s) => match s.trim() {
-                    "t" | "T" | "1" | "true" | "TRUE" => Some(true),
-                    "f" | "F" | "0" | "false" | "FALSE" => Some(false),
-                    _ => return Err(sql_error(-9648)),
-                },
-                Cell::Bytes(b) => Some(matches!(b.first(), Some(1 | b't' | b'T'))),
-            };
-            match v {
-                None => out.put_bytes(&[1, 0, 0, 0, 0]),
-                Some(b) => put_envelope(out, if b { b"t" } else { b"f" }),
-            }
-        }
+        ColumnKind::Boolean => match bool_value(cell)? {
+            None => out.put_bytes(&[1, 0, 0, 0, 0]),
+            Some(b) => put_envelope(out, if b { b"t" } else { b"f" }),
+        },
         ColumnKind::Blob { .. } => match cell {
             Cell::Null => put_blob_descriptor(out, None),
             Cell::Bytes(b) => put_blob_descriptor(out, Some((b, blobs))),
@@ -378,6 +405,20 @@ fn encode_cell(
         }
     }
     Ok(())
+}
+
+fn bool_value(cell: &Cell) -> Result<Option<bool>, SqlError> {
+    Ok(match cell {
+        Cell::Null => None,
+        Cell::Int(i) => Some(*i != 0),
+        Cell::Float(f) => Some(*f != 0.0),
+        Cell::Text(s) => match s.trim() {
+            "t" | "T" | "1" | "true" | "TRUE" => Some(true),
+            "f" | "F" | "0" | "false" | "FALSE" => Some(false),
+            _ => return Err(sql_error(-9648)),
+        },
+        Cell::Bytes(b) => Some(matches!(b.first(), Some(1 | b't' | b'T'))),
+    })
 }
 
 fn put_packed_null(out: &mut Vec<u8>, width: usize) {
@@ -451,11 +492,19 @@ pub fn bind_param(bp: &BindParam<'_>, codec: TextCodec) -> Result<Bound, SqlErro
     let d = bp.data;
     let base = (bp.type_code & 0xFF) as u8;
     let v = match base {
-        // CHAR, VARCHAR, NCHAR, NVARCHAR, LVARCHAR (UDTVAR and bare): u16 count + bytes.
-        0 | 13 | 15 | 16 | 40 | 43 => {
+        // CHAR, VARCHAR, NCHAR, NVARCHAR: u16 count + bytes.
+        0 | 13 | 15 | 16 => {
             let body = d.get(2..).unwrap_or_default();
             Param::Text(codec.decode(body))
         }
+        // LVARCHAR (bare 43, or UDTVAR 40 `lvarchar`): i32 count + bytes.
+        40 | 43 => {
+            let body = d.get(4..).unwrap_or_default();
+            Param::Text(codec.decode(body))
+        }
+        // BOOLEAN: i32 count (1) + one byte, 1/0 from IBM JDBC.
+        45 => Param::Text(bool_text(d.get(4))),
+        41 if bp.type_name.eq_ignore_ascii_case(b"boolean") => Param::Text(bool_text(d.get(4))),
         1 => Param::Int(i64::from(be_i16(d)?)),
         2 | 6 => Param::Int(i64::from(be_i32(d)?)),
         52 | 53 => Param::Int(be_i64(d)?),
@@ -469,11 +518,6 @@ pub fn bind_param(bp: &BindParam<'_>, codec: TextCodec) -> Result<Bound, SqlErro
             i32::MIN => Param::Null,
             v => Param::Date(v),
         },
-        45 => Param::Text(if matches!(d.first(), Some(1 | b't' | b'T')) {
-            "t".into()
-        } else {
-            "f".into()
-        }),
         5 | 8 => match packed::decode_decimal_bind(d)? {
             None => Param::Null,
             Some(s) => Param::Decimal(s),
@@ -496,6 +540,15 @@ pub fn bind_param(bp: &BindParam<'_>, codec: TextCodec) -> Result<Bound, SqlErro
         _ => return Err(sql_error(-1260)),
     };
     Ok(Bound::Value(v))
+}
+
+/// A bound BOOLEAN byte as the engine's `t`/`f`.
+fn bool_text(b: Option<&u8>) -> String {
+    if matches!(b, Some(1 | b't' | b'T')) {
+        "t".into()
+    } else {
+        "f".into()
+    }
 }
 
 /// Width of a packed column from its encoded length (re-exported for callers).
@@ -572,6 +625,8 @@ mod tests {
         assert_eq!(d.len(), 56);
         assert_eq!(bound_blob_size(&d), Some(3));
         assert_eq!(blob_locator(&d), Some((7, 0)));
+        // IBM JDBC's length: end (12) - start (8) + 1.
+        assert_eq!(&d[8..16], &[0, 0, 0, 0, 0, 0, 0, 2]);
         let n = enc(ci(11, 56), Cell::Null);
         assert_eq!(n[39], 1);
         assert_eq!(blob_locator(&n), None);
@@ -584,6 +639,7 @@ mod tests {
             indicator: 0,
             prec,
             data,
+            ..BindParam::default()
         };
         let v = |b: Bound| match b {
             Bound::Value(v) => format!("{v:?}"),
@@ -609,6 +665,19 @@ mod tests {
         assert_eq!(
             v(bind_param(&p(11, 0, &[0u8; 56]), c).expect("ok")),
             "blob false"
+        );
+        // IBM JDBC's LVARCHAR and BOOLEAN: i32 count + bytes.
+        assert_eq!(
+            v(bind_param(&p(43, 0, b"\0\0\0\x02lv"), c).expect("ok")),
+            "Text(\"lv\")"
+        );
+        assert_eq!(
+            v(bind_param(&p(45, 1, &[0, 0, 0, 1, 1]), c).expect("ok")),
+            "Text(\"t\")"
+        );
+        assert_eq!(
+            v(bind_param(&p(45, 1, &[0, 0, 0, 1, 0]), c).expect("ok")),
+            "Text(\"f\")"
         );
     }
 }

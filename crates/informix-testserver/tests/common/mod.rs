@@ -7,7 +7,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use informix_protocol::describe::Describe;
+use informix_protocol::describe::{Describe, InputDescribe};
 use informix_protocol::login::{LoginRequest, LoginResponse, split_packet};
 use informix_protocol::message::{
     BindParam, CLIENT_PROTOCOLS, ClientMessage, Done, ServerError, ServerMessage,
@@ -185,6 +185,9 @@ pub fn json_num(json: &str, key: &str) -> i64 {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reply {
     Describe(Describe),
+    InputDescribe(InputDescribe),
+    KeysDescribe(Describe),
+    KeysTuple(Vec<u8>),
     Tuple(Vec<u8>),
     Done(Done),
     Cost,
@@ -193,6 +196,7 @@ pub enum Reply {
     InsertDone([u8; 10], i64),
     TupId(i32),
     Protocols(Vec<u8>),
+    Version(Vec<u8>),
     Exit,
     Blob(Vec<u8>),
 }
@@ -579,6 +583,9 @@ fn to_reply(m: &ServerMessage<'_>) -> Option<Reply> {
     Some(match m {
         ServerMessage::Eot => return None,
         ServerMessage::Describe(d) => Reply::Describe(d.clone()),
+        ServerMessage::InputDescribe(d) => Reply::InputDescribe(d.clone()),
+        ServerMessage::KeysDescribe(d) => Reply::KeysDescribe(d.clone()),
+        ServerMessage::KeysTuple { payload, .. } => Reply::KeysTuple(payload.to_vec()),
         ServerMessage::Tuple { payload, .. } => Reply::Tuple(payload.to_vec()),
         ServerMessage::Done(d) => Reply::Done(*d),
         ServerMessage::Cost { .. } => Reply::Cost,
@@ -587,6 +594,7 @@ fn to_reply(m: &ServerMessage<'_>) -> Option<Reply> {
         ServerMessage::InsertDone { serial8, bigserial } => Reply::InsertDone(*serial8, *bigserial),
         ServerMessage::TupId(n) => Reply::TupId(*n),
         ServerMessage::Protocols(p) => Reply::Protocols(p.to_vec()),
+        ServerMessage::Version(v) => Reply::Version(v.to_vec()),
         ServerMessage::Exit => Reply::Exit,
         ServerMessage::Blob(b) => Reply::Blob(b.to_vec()),
         ServerMessage::RoutineHandle { .. }
@@ -606,6 +614,7 @@ pub fn p_int(v: i32) -> BindParam<'static> {
         indicator: 0,
         prec: 0x0a00,
         data: Box::leak(Box::new(v.to_be_bytes())),
+        ..BindParam::default()
     }
 }
 
@@ -617,6 +626,7 @@ pub fn p_str(s: &str) -> BindParam<'static> {
         indicator: 0,
         prec: 0,
         data: Box::leak(d.into_boxed_slice()),
+        ..BindParam::default()
     }
 }
 
@@ -626,6 +636,7 @@ pub fn p_null() -> BindParam<'static> {
         indicator: -1,
         prec: 0,
         data: &[],
+        ..BindParam::default()
     }
 }
 
@@ -635,5 +646,6 @@ pub fn p_raw(type_code: i16, prec: i16, data: Vec<u8>) -> BindParam<'static> {
         indicator: 0,
         prec,
         data: Box::leak(data.into_boxed_slice()),
+        ..BindParam::default()
     }
 }
