@@ -9,7 +9,7 @@ use std::process::{Child, Command, Stdio};
 use informix_client::{ConnectOptions, Connection, TlsOptions};
 
 /// The server binary: `INFORMIX_TESTSERVER`, else the newest build in target/.
-fn binary() -> PathBuf {
+pub fn binary() -> PathBuf {
     if let Ok(p) = std::env::var("INFORMIX_TESTSERVER") {
         return PathBuf::from(p);
     }

@@ -15,7 +15,7 @@ use super::state::{Faults, Registry, ServerSettings, Shared, lock};
 use super::transport::Transport;
 use crate::engine::{DbMode, Engine, EngineConfig};
 
-pub const USAGE: &str = "usage: informix-testserver [--listen ADDR] [--tls-listen ADDR --tls-cert CERT.pem --tls-key KEY.pem]
+pub const USAGE: &str = "usage: informix-testserver [--listen ADDR] [--tls-listen ADDR --tls-cert CERT.pem --tls-key KEY.pem [--tls-client-ca CA.pem]]
     [--server-name NAME] [--user NAME:PASS ...] [--database NAME[:logged|unlogged|ansi] ...]
     [--data-dir DIR] [--control ADDR] [--internal-version V] [--version-full TEXT]";
 
@@ -29,6 +29,8 @@ pub struct Options {
     pub tls_listen: Option<String>,
     pub tls_cert: Option<PathBuf>,
     pub tls_key: Option<PathBuf>,
+    /// When set, TLS clients must present a certificate signed by this CA (mutual TLS).
+    pub tls_client_ca: Option<PathBuf>,
     pub control: String,
     pub server_name: String,
     pub users: Vec<(String, String)>,
@@ -55,6 +57,7 @@ impl Options {
             tls_listen: None,
             tls_cert: None,
             tls_key: None,
+            tls_client_ca: None,
             control: "127.0.0.1:0".into(),
             server_name: "informix".into(),
             users: Vec::new(),
@@ -80,6 +83,7 @@ impl Options {
                 "--tls-listen" => o.tls_listen = Some(value()?),
                 "--tls-cert" => o.tls_cert = Some(value()?.into()),
                 "--tls-key" => o.tls_key = Some(value()?.into()),
+                "--tls-client-ca" => o.tls_client_ca = Some(value()?.into()),
                 "--control" => o.control = value()?,
                 "--server-name" => o.server_name = value()?,
                 "--user" => {
@@ -121,7 +125,11 @@ impl Options {
     }
 }
 
-fn tls_config(cert: &PathBuf, key: &PathBuf) -> Result<Arc<rustls::ServerConfig>, String> {
+fn tls_config(
+    cert: &PathBuf,
+    key: &PathBuf,
+    client_ca: Option<&PathBuf>,
+) -> Result<Arc<rustls::ServerConfig>, String> {
     let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert)
         .map_err(|e| format!("{}: {e}", cert.display()))?
         .collect::<Result<_, _>>()
@@ -131,10 +139,28 @@ fn tls_config(cert: &PathBuf, key: &PathBuf) -> Result<Arc<rustls::ServerConfig>
     }
     let key = PrivateKeyDer::from_pem_file(key).map_err(|e| format!("{}: {e}", key.display()))?;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ServerConfig::builder_with_provider(provider)
+    let builder = rustls::ServerConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
-        .map_err(|e| e.to_string())?
-        .with_no_client_auth()
+        .map_err(|e| e.to_string())?;
+    let builder = match client_ca {
+        None => builder.with_no_client_auth(),
+        Some(path) => {
+            let mut roots = rustls::RootCertStore::empty();
+            for c in CertificateDer::pem_file_iter(path)
+                .map_err(|e| format!("{}: {e}", path.display()))?
+            {
+                roots
+                    .add(c.map_err(|e| format!("{}: {e}", path.display()))?)
+                    .map_err(|e| format!("{}: {e}", path.display()))?;
+            }
+            let verifier =
+                rustls::server::WebPkiClientVerifier::builder_with_provider(roots.into(), provider)
+                    .build()
+                    .map_err(|e| e.to_string())?;
+            builder.with_client_cert_verifier(verifier)
+        }
+    };
+    let config = builder
         .with_single_cert(certs, key)
         .map_err(|e| e.to_string())?;
     Ok(Arc::new(config))
@@ -172,7 +198,10 @@ impl Server {
         };
         let plain = bind(&opts.listen)?;
         let tls = match (&opts.tls_listen, &opts.tls_cert, &opts.tls_key) {
-            (Some(addr), Some(cert), Some(key)) => Some((bind(addr)?, tls_config(cert, key)?)),
+            (Some(addr), Some(cert), Some(key)) => Some((
+                bind(addr)?,
+                tls_config(cert, key, opts.tls_client_ca.as_ref())?,
+            )),
             _ => None,
         };
         let control = bind(&opts.control)?;
