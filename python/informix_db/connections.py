@@ -127,6 +127,30 @@ class Connection:
         self._check_open()
         self._native.ping()
 
+    def fast_path_call(self, signature: str, *params: object) -> list[object]:
+        """Invoke a server routine through the fast-path RPC.
+
+        Skips PREPARE/EXECUTE/FETCH: the routine is resolved by signature
+        (``SQ_GETROUTINE``) and called with the bound values
+        (``SQ_EXFPROUTINE``). Handles are cached per connection, so repeated
+        calls of a signature take one round trip.
+
+        Args:
+            signature: The routine with its argument types, e.g.
+                ``"function informix.ifx_lo_close(integer)"``.
+            *params: Positional arguments, as ``cursor.execute`` accepts them.
+
+        Returns:
+            The routine's return values as a list (one element for a
+            function returning a single value).
+
+        Example::
+
+            conn.fast_path_call("function informix.ifx_lo_close(integer)", 42)
+        """
+        self._check_open()
+        return list(self._native.fast_path_call(signature, params))
+
     def __enter__(self) -> Self:
         return self
 

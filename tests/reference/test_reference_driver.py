@@ -665,6 +665,35 @@ def test_aio_pool(run_reference: RunReference) -> None:
 
 
 # ---------------------------------------------------------------------------
+# fast-path routine calls
+# ---------------------------------------------------------------------------
+
+
+def test_fast_path_call(run_reference: RunReference) -> None:
+    run_reference(
+        """
+        with connect() as conn:
+            sig = "function informix.ifx_lo_close(integer)"
+            assert conn.fast_path_call(sig, 42) == [0]
+            assert conn.fast_path_call(sig, 43) == [0]  # cached handle
+            assert conn.fast_path_call("function informix.abs(integer)", -5) == [5]
+            assert conn.fast_path_call("function informix.mod(integer, integer)", 17, 5) == [2]
+            assert conn.fast_path_call("function informix.nvl(integer, integer)", None, None) == [None]
+            try:
+                conn.fast_path_call("function informix.nosuchfn(integer)", 1)
+            except informix_db.Error as exc:
+                assert "-674" in str(exc), exc
+            else:
+                raise AssertionError("an unknown routine was resolved")
+            cur = conn.cursor()
+            cur.execute("SELECT 1 FROM systables WHERE tabid = 1")
+            assert cur.fetchone() == (1,)
+            assert conn.fast_path_call(sig, 44) == [0]
+        """
+    )
+
+
+# ---------------------------------------------------------------------------
 # TLS
 # ---------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@
 //! cannot wait for the mutex (a result stream dropped on another thread) goes to a
 //! deferred-cleanup queue that the next exchange sends first, at a statement boundary.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -18,6 +18,7 @@ use informix_protocol::tags::stmt;
 use parking_lot::Mutex;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::fastpath::FastPathValue;
 use crate::files::{FileStep, VirtualFiles};
 use crate::options::ConnectOptions;
 use crate::params::{BindPlan, Param, TextCodec, encode_bind};
@@ -157,6 +158,8 @@ struct Session {
     active: Option<Arc<Mutex<StreamState>>>,
     cursor_seq: u64,
     fetch_buffer: i32,
+    /// Fast-path routine handles by signature: (database, handle) from SQ_GETROUTINE.
+    routines: HashMap<String, (String, i32)>,
 }
 
 struct Shared {
@@ -331,6 +334,7 @@ impl Connection {
             active: None,
             cursor_seq: 0,
             fetch_buffer: FETCH_BUFFER,
+            routines: HashMap::new(),
         };
         let label = format!(
             "{}@{}:{}/{}",
@@ -563,6 +567,22 @@ impl Connection {
         })
     }
 
+    /// Calls a server routine through the fast path (SQ_GETROUTINE, SQ_EXFPROUTINE)
+    /// instead of a prepared statement: `signature` names it with its argument types,
+    /// e.g. `function informix.ifx_lo_close(integer)`. Returns the routine's values.
+    ///
+    /// Handles are cached per connection by signature: the first call of a signature
+    /// resolves it (one extra round trip), later calls take one round trip. The call
+    /// never opens a transaction. BYTE/TEXT arguments are not supported.
+    pub fn fast_path_call(&self, signature: &str, params: &[Param]) -> Result<Vec<FastPathValue>> {
+        if params.iter().any(|p| matches!(p, Param::Bytes(_))) {
+            return Err(Error::not_supported(
+                "BYTE/TEXT arguments are not supported by fast-path calls",
+            ));
+        }
+        self.with_session(|s, shared| s.fast_path_call(shared, signature, params))
+    }
+
     /// The cheapest liveness exchange: a cached one-row query, never opening a transaction.
     pub fn ping(&self) -> Result<()> {
         let conn = self.clone();
@@ -624,6 +644,68 @@ impl Shared {
 }
 
 impl Session {
+    fn fast_path_call(
+        &mut self,
+        shared: &Shared,
+        signature: &str,
+        params: &[Param],
+    ) -> Result<Vec<FastPathValue>> {
+        // Encode first: a value that cannot be sent fails before anything is.
+        let mut bind = Vec::new();
+        encode_bind(&mut bind, params, self.codec)?;
+        let param_count =
+            i16::try_from(params.len()).map_err(|_| Error::programming("too many parameters"))?;
+        self.prelude(shared)?;
+        let (database, handle) = match self.routines.get(signature) {
+            Some(known) => known.clone(),
+            None => {
+                let sig = self.codec.encode(signature)?;
+                ClientMessage::GetRoutine {
+                    by_name: 0,
+                    signature: &sig,
+                    flag: 0,
+                }
+                .encode(&mut self.wire.out);
+                ClientMessage::Eot.encode(&mut self.wire.out);
+                self.send()?;
+                let mut found = None;
+                let mut reply = Reply::default();
+                read_reply(&mut self.wire, &mut reply, |m| {
+                    if let ServerMessage::RoutineHandle { database, handle } = m {
+                        found = Some((database, handle));
+                    }
+                })?;
+                reply.into_result()?;
+                let found = found
+                    .ok_or_else(|| Error::lost("server answered SQ_GETROUTINE without a handle"))?;
+                self.routines.insert(signature.to_owned(), found.clone());
+                found
+            }
+        };
+        // The name goes back exactly as the server sent it (a Latin-1 `pstr`).
+        let db = informix_protocol::wire::string_to_latin1(&database)
+            .unwrap_or_else(|| database.as_bytes().to_vec());
+        ClientMessage::ExecRoutine {
+            database: &db,
+            handle,
+            param_count,
+            flag: 0,
+        }
+        .encode(&mut self.wire.out);
+        self.wire.out.extend_from_slice(&bind);
+        ClientMessage::Eot.encode(&mut self.wire.out);
+        self.send()?;
+        let mut values = None;
+        let mut reply = Reply::default();
+        read_reply(&mut self.wire, &mut reply, |m| {
+            if let ServerMessage::RoutineResult(v) = m {
+                values = Some(v.iter().map(FastPathValue::from_wire).collect());
+            }
+        })?;
+        reply.into_result()?;
+        values.ok_or_else(|| Error::lost("server answered SQ_EXFPROUTINE without values"))
+    }
+
     fn next_cursor_name(&mut self) -> String {
         static SEQ: AtomicU64 = AtomicU64::new(0);
         self.cursor_seq = SEQ.fetch_add(1, Ordering::Relaxed) + 1;

@@ -4,6 +4,7 @@
 
 pub mod connection;
 pub mod error;
+pub mod fastpath;
 pub mod files;
 pub mod options;
 pub mod params;
@@ -17,6 +18,7 @@ pub use connection::{
     RowBatch, ServerInfo,
 };
 pub use error::{Error, ErrorKind, Result};
+pub use fastpath::FastPathValue;
 pub use options::{ConnectOptions, TlsOptions};
 pub use params::{Param, TextCodec};
 pub use pool::{

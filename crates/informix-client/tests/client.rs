@@ -209,6 +209,86 @@ fn result_dropped_on_another_thread_is_cleaned_up_later() {
 }
 
 #[test]
+fn fast_path_calls_cache_handles_and_decode_values() {
+    use informix_protocol::row::Cell;
+    let server = Server::start();
+    let conn = server.connect("testdb");
+    let rt = |f: &dyn Fn()| {
+        let before = conn.wire_stats().unwrap().1;
+        f();
+        conn.wire_stats().unwrap().1 - before
+    };
+    let close = "function informix.ifx_lo_close(integer)";
+    let first = rt(&|| {
+        let v = conn.fast_path_call(close, &[Param::Int(3)]).unwrap();
+        assert_eq!(v.len(), 1);
+        assert_eq!((v[0].type_code, v[0].as_i64()), (2, Some(0)));
+    });
+    assert_eq!(first, 2, "GETROUTINE, then EXFPROUTINE");
+    let later = rt(&|| {
+        let v = conn.fast_path_call(close, &[Param::Int(4)]).unwrap();
+        assert_eq!(v[0].as_i64(), Some(0));
+    });
+    assert_eq!(later, 1, "cached handle: EXFPROUTINE only");
+
+    let v = conn
+        .fast_path_call(
+            "function informix.upper(varchar(30))",
+            &[Param::Str("mixed Case".into())],
+        )
+        .unwrap();
+    assert_eq!(v[0].cell().unwrap(), Cell::Text(b"MIXED CASE"));
+    let v = conn
+        .fast_path_call("function informix.abs(integer)", &[Param::Int(-12)])
+        .unwrap();
+    assert_eq!(v[0].as_i64(), Some(12));
+    let v = conn
+        .fast_path_call(
+            "function informix.nvl(integer, integer)",
+            &[Param::Null, Param::Null],
+        )
+        .unwrap();
+    assert!(v[0].is_null());
+    assert_eq!(v[0].cell().unwrap(), Cell::Null);
+
+    // An unknown routine is -674 and the connection goes on; so is a routine error.
+    let e = conn
+        .fast_path_call("function informix.nosuch(integer)", &[Param::Int(1)])
+        .unwrap_err();
+    assert_eq!(e.sqlcode, -674);
+    let e = conn
+        .fast_path_call(
+            "function informix.mod(integer, integer)",
+            &[Param::Int(1), Param::Int(0)],
+        )
+        .unwrap_err();
+    assert!(e.is_server(), "{e:?}");
+    assert_eq!(
+        rows(&conn, "SELECT 1 FROM systables WHERE tabid = 1", &[]),
+        vec![vec!["Integer(1)".to_owned()]]
+    );
+
+    // A result still streaming is kept for its reader when a call needs the wire.
+    conn.execute("CREATE TABLE fp (id INT)", &[]).unwrap();
+    let many: Vec<Vec<Param>> = (0..3000).map(|i| vec![Param::Int(i)]).collect();
+    conn.execute_many("INSERT INTO fp VALUES (?)", &many)
+        .unwrap();
+    let exec = conn.execute("SELECT id FROM fp", &[]).unwrap();
+    let stream = exec.stream.expect("rows");
+    let mut n = stream.next_batch().unwrap().map_or(0, |b| b.len());
+    let v = conn.fast_path_call(close, &[Param::Int(5)]).unwrap();
+    assert_eq!(v[0].as_i64(), Some(0));
+    while let Some(b) = stream.next_batch().unwrap() {
+        n += b.len();
+    }
+    assert_eq!(n, 3000);
+    let e = conn
+        .fast_path_call(close, &[Param::Bytes(vec![1])])
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::NotSupported);
+}
+
+#[test]
 fn round_trips_per_operation() {
     let server = Server::start();
     let conn = server.connect("testdb");

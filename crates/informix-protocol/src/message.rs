@@ -78,6 +78,8 @@ pub enum ServerMessage<'a> {
         database: String,
         handle: i32,
     },
+    /// SQ_FPROUTINE: the values a fast-path call returned (see [`FpValue`]).
+    RoutineResult(Vec<FpValue<'a>>),
     /// SQ_FILE: the server opens a "client file" (smart-LOB transfer); answer after EOT.
     FileOpen {
         name: &'a [u8],
@@ -181,6 +183,16 @@ impl ServerMessage<'_> {
                     handle: r.i32()?,
                 }
             }
+            SQ_FPROUTINE => {
+                let count = usize::try_from(r.i16()?)
+                    .map_err(|_| DecodeError::invalid("negative fast-path return count"))?;
+                // Every value takes at least 6 bytes: the count cannot outgrow the buffer.
+                let mut values = Vec::with_capacity(count.min(r.remaining() / 6));
+                for _ in 0..count {
+                    values.push(FpValue::decode(&mut r)?);
+                }
+                ServerMessage::RoutineResult(values)
+            }
             SQ_FILE => match r.i16()? {
                 file_op::OPEN => {
                     let name = r.pstr()?;
@@ -273,6 +285,13 @@ impl ServerMessage<'_> {
                 out.put_i16(SQ_GETROUTINE);
                 out.put_pstr(database.as_bytes());
                 out.put_i32(*handle);
+            }
+            ServerMessage::RoutineResult(values) => {
+                out.put_i16(SQ_FPROUTINE);
+                out.put_i16(i16::try_from(values.len()).unwrap_or(i16::MAX));
+                for v in values.iter().take(i16::MAX as usize) {
+                    v.encode(out);
+                }
             }
             ServerMessage::FileOpen {
                 name,
@@ -479,6 +498,173 @@ pub struct ReturnType<'a> {
 pub fn carries_type_name(type_code: i16) -> bool {
     let base = type_code & 0xFF;
     base > 18 && base != 52 && base != 53
+}
+
+/// One value returned by a fast-path call (SQ_FPROUTINE). `data` is the value bytes
+/// without the trailing pad, empty when `indicator` is -1 (NULL).
+///
+/// Layout: `i16 type`, then for the types of [`fp_carries_type_name`] `pstr owner` and
+/// `pstr typeName`, then `i16 indicator`, `i16 prec`, and unless the value is NULL the
+/// value bytes (see [`fp_value_len`]), padded to even.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FpValue<'a> {
+    pub type_code: i16,
+    pub owner: &'a [u8],
+    pub type_name: &'a [u8],
+    /// -1 for NULL (no value bytes follow).
+    pub indicator: i16,
+    /// The type's qualifier: `(precision << 8) | scale` for DECIMAL, the encoded
+    /// qualifier for DATETIME/INTERVAL, the declared length for text.
+    pub prec: i16,
+    pub data: &'a [u8],
+}
+
+/// Whether an SQ_FPROUTINE value carries an owner and type name: every type from
+/// SERIAL8 (18) up except BIGINT/BIGSERIAL. (Wider than [`carries_type_name`], which
+/// starts above 18: the reference clients read SQ_FPROUTINE with `>= 18`.)
+pub fn fp_carries_type_name(type_code: i16) -> bool {
+    let base = type_code & 0xFF;
+    base >= 18 && base != 52 && base != 53
+}
+
+/// How many bytes an SQ_FPROUTINE value of `type_code` occupies; `rest` starts at it.
+///
+/// Fixed widths for the numeric types, DATE and BOOL (1 byte, 1/0). The others are
+/// length-prefixed as in SQ_BIND, the prefix being part of the value: the character
+/// family a `u16` count, DECIMAL/MONEY/DATETIME/INTERVAL an `i16` count of packed bytes
+/// (tuple layout, qualifier in `prec`), and LVARCHAR and every other extended type an
+/// `i32` count. BYTE/TEXT and unknown types are refused.
+pub fn fp_value_len(type_code: i16, rest: &[u8]) -> DecodeResult<usize> {
+    let mut r = Reader::new(rest);
+    let base = (type_code & 0xFF) as u8;
+    let n = match base {
+        1 => 2,
+        2 | 4 | 6 | 7 => 4,
+        3 | 52 | 53 => 8,
+        17 | 18 => 10,
+        45 => 1,
+        0 | 13 | 15 | 16 => 2 + usize::from(r.u16()?),
+        5 | 8 | 10 | 14 => {
+            2 + usize::try_from(r.i16()?)
+                .map_err(|_| DecodeError::invalid("negative packed length"))?
+        }
+        19.. => {
+            let n = usize::try_from(r.i32()?)
+                .map_err(|_| DecodeError::invalid("negative value length"))?;
+            if n > MAX_FIELD_BYTES {
+                return Err(DecodeError::invalid(format!("value of {n} bytes")));
+            }
+            4 + n
+        }
+        other => {
+            return Err(DecodeError::invalid(format!(
+                "fast-path value of type {other} is not supported"
+            )));
+        }
+    };
+    Ok(n)
+}
+
+impl<'a> FpValue<'a> {
+    pub fn is_null(&self) -> bool {
+        self.indicator == -1
+    }
+
+    fn decode(r: &mut Reader<'a>) -> DecodeResult<FpValue<'a>> {
+        let type_code = r.i16()?;
+        let (owner, type_name) = if fp_carries_type_name(type_code) {
+            (r.pstr()?, r.pstr()?)
+        } else {
+            (&[][..], &[][..])
+        };
+        let indicator = r.i16()?;
+        let prec = r.i16()?;
+        let data = if indicator == -1 {
+            &[][..]
+        } else {
+            let n = fp_value_len(type_code, r.rest())?;
+            let data = r.bytes(n)?;
+            r.skip_pad_for(n)?;
+            data
+        };
+        Ok(FpValue {
+            type_code,
+            owner,
+            type_name,
+            indicator,
+            prec,
+            data,
+        })
+    }
+
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        out.put_i16(self.type_code);
+        if fp_carries_type_name(self.type_code) {
+            out.put_pstr(self.owner);
+            out.put_pstr(self.type_name);
+        }
+        out.put_i16(self.indicator);
+        out.put_i16(self.prec);
+        if !self.is_null() {
+            out.put_bytes(self.data);
+            out.put_pad_for(self.data.len());
+        }
+    }
+
+    /// The value as a tuple cell: the same decoding as a result column of that type.
+    /// CHAR/NCHAR text is returned with its trailing blanks removed; LVARCHAR and the
+    /// extended types named `lvarchar`/`boolean` decode as text/boolean, other
+    /// extended types as their raw bytes.
+    pub fn cell(&self) -> DecodeResult<crate::row::Cell<'a>> {
+        use crate::row::Cell;
+        if self.is_null() {
+            return Ok(Cell::Null);
+        }
+        let d = self.data;
+        let fixed = |n: usize| -> DecodeResult<&'a [u8]> {
+            d.get(..n)
+                .filter(|_| d.len() == n)
+                .ok_or_else(|| DecodeError::invalid("fast-path value of the wrong width"))
+        };
+        let body = |skip: usize| -> DecodeResult<&'a [u8]> {
+            d.get(skip..)
+                .ok_or_else(|| DecodeError::invalid("fast-path value shorter than its length"))
+        };
+        let base = (self.type_code & 0xFF) as u8;
+        let name = self.type_name;
+        Ok(match base {
+            1 => Cell::SmallInt(i16::from_be_bytes(arr(fixed(2)?)?)),
+            2 | 6 => Cell::Integer(i32::from_be_bytes(arr(fixed(4)?)?)),
+            7 => Cell::Date(i32::from_be_bytes(arr(fixed(4)?)?)),
+            52 | 53 => Cell::BigInt(i64::from_be_bytes(arr(fixed(8)?)?)),
+            17 | 18 => Cell::Int8(fixed(10)?),
+            4 => Cell::SmallFloat(f32::from_be_bytes(arr(fixed(4)?)?)),
+            3 => Cell::Float(f64::from_be_bytes(arr(fixed(8)?)?)),
+            45 => Cell::Boolean(matches!(fixed(1)?[0], 1 | b't' | b'T')),
+            0 | 15 => Cell::Text(crate::row::trim_char(body(2)?)),
+            13 | 16 => Cell::Text(body(2)?),
+            5 | 8 => Cell::Decimal(body(2)?),
+            10 => Cell::DateTime {
+                qualifier: self.prec as u16,
+                bytes: body(2)?,
+            },
+            14 => Cell::Interval {
+                qualifier: self.prec as u16,
+                bytes: body(2)?,
+            },
+            40 | 41 if name.eq_ignore_ascii_case(b"boolean") => {
+                Cell::Boolean(matches!(body(4)?.first(), Some(1 | b't' | b'T')))
+            }
+            43 => Cell::Text(body(4)?),
+            40 | 41 if name.eq_ignore_ascii_case(b"lvarchar") => Cell::Text(body(4)?),
+            _ => Cell::Raw(body(4)?),
+        })
+    }
+}
+
+fn arr<const N: usize>(b: &[u8]) -> DecodeResult<[u8; N]> {
+    b.try_into()
+        .map_err(|_| DecodeError::invalid("fast-path value of the wrong width"))
 }
 
 /// Client-to-server messages.
@@ -1351,6 +1537,197 @@ mod tests {
             rest = &rest[n..];
         }
         assert!(rest.is_empty());
+    }
+
+    /// SQLI-facts §8.4: GETROUTINE and EXFPROUTINE requests byte for byte.
+    #[test]
+    fn fast_path_requests_golden() {
+        let sig = b"function informix.ifx_lo_close(integer)";
+        let out = enc(&[
+            ClientMessage::GetRoutine {
+                by_name: 0,
+                signature: sig,
+                flag: 0,
+            },
+            ClientMessage::Eot,
+        ]);
+        assert_eq!(out.len(), 51);
+        let mut want = vec![0x00, 0x65, 0x00, 0x00, 0x00, 0x00, 0x27];
+        want.extend_from_slice(sig);
+        want.extend_from_slice(&[0x00, 0x00, 0x00, 0x00, 0x0c]);
+        assert_eq!(out, want);
+        assert_eq!(
+            decode_all(&out),
+            vec![
+                ClientMessage::GetRoutine {
+                    by_name: 0,
+                    signature: sig,
+                    flag: 0,
+                },
+                ClientMessage::Eot,
+            ]
+        );
+
+        let mut out = enc(&[ClientMessage::ExecRoutine {
+            database: b"testdb",
+            handle: 77,
+            param_count: 3,
+            flag: 0,
+        }]);
+        put_bind_header(&mut out, 3);
+        put_bind_param(&mut out, 2, 0x0a00, Some(&21i32.to_be_bytes()));
+        put_bind_param(&mut out, 0, 0, None);
+        put_bind_param(&mut out, 0, 0, Some(&[0, 2, b'a', b'b']));
+        ClientMessage::Eot.encode(&mut out);
+        assert_eq!(
+            hex(&out),
+            "00 66 00 06 74 65 73 74 64 62 00 00 00 4d 00 03 00 00 00 05 00 03 00 02 00 00 0a 00 00 00 00 15 00 00 ff ff 00 00 00 00 00 00 00 00 00 02 61 62 00 0c"
+        );
+        let msgs = decode_all(&out);
+        assert_eq!(
+            msgs[0],
+            ClientMessage::ExecRoutine {
+                database: b"testdb",
+                handle: 77,
+                param_count: 3,
+                flag: 0,
+            }
+        );
+        assert!(matches!(&msgs[1], ClientMessage::Bind(p) if p.len() == 3 && p[1].is_null()));
+        assert_eq!(msgs[2], ClientMessage::Eot);
+    }
+
+    /// SQ_GETROUTINE and SQ_FPROUTINE replies: golden bytes, round trip, cells.
+    #[test]
+    fn fast_path_replies_golden() {
+        use crate::row::Cell;
+        let mut out = Vec::new();
+        ServerMessage::RoutineHandle {
+            database: "testdb".into(),
+            handle: 77,
+        }
+        .encode(&mut out);
+        ServerMessage::Eot.encode(&mut out);
+        assert_eq!(hex(&out), "00 65 00 06 74 65 73 74 64 62 00 00 00 4d 00 0c");
+
+        // `ifx_lo_close` returning INTEGER 0, then DONE and EOT.
+        let ret = ServerMessage::RoutineResult(vec![FpValue {
+            type_code: 2,
+            indicator: 0,
+            prec: 0x0a00,
+            data: &[0, 0, 0, 0],
+            ..FpValue::default()
+        }]);
+        let mut out = Vec::new();
+        ret.encode(&mut out);
+        assert_eq!(hex(&out), "00 67 00 01 00 02 00 00 0a 00 00 00 00 00");
+        let (m, n) = ServerMessage::decode(&out).unwrap();
+        assert_eq!((m.clone(), n), (ret, out.len()));
+        let ServerMessage::RoutineResult(v) = m else {
+            unreachable!()
+        };
+        assert_eq!(v[0].cell().unwrap(), Cell::Integer(0));
+
+        // Every layout: NULL, odd fixed width (BOOL, padded), SMALLINT, VARCHAR (u16
+        // count, odd total padded), DECIMAL (i16 count + packed), LVARCHAR (i32 count,
+        // with the owner/name pair every type >= 18 carries), SERIAL8 (10 bytes, also
+        // carrying a name pair), BIGINT (no name pair).
+        let values = vec![
+            FpValue {
+                type_code: 2,
+                indicator: -1,
+                ..FpValue::default()
+            },
+            FpValue {
+                type_code: 45,
+                prec: 1,
+                data: &[1],
+                ..FpValue::default()
+            },
+            FpValue {
+                type_code: 1,
+                data: &[0xff, 0xfe],
+                ..FpValue::default()
+            },
+            FpValue {
+                type_code: 13,
+                prec: 10,
+                data: &[0, 3, b'a', b'b', b'c'],
+                ..FpValue::default()
+            },
+            FpValue {
+                type_code: 5,
+                prec: 0x0602,
+                data: &[0, 4, 0xc2, 1, 0x17, 0x2d],
+                ..FpValue::default()
+            },
+            FpValue {
+                type_code: 43,
+                owner: b"informix",
+                type_name: b"lvarchar",
+                data: &[0, 0, 0, 1, b'x'],
+                ..FpValue::default()
+            },
+            FpValue {
+                type_code: 18,
+                data: &[0, 1, 0, 0, 0, 7, 0, 0, 0, 0],
+                ..FpValue::default()
+            },
+            FpValue {
+                type_code: 52,
+                data: &[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfb],
+                ..FpValue::default()
+            },
+        ];
+        let msg = ServerMessage::RoutineResult(values);
+        let mut out = Vec::new();
+        msg.encode(&mut out);
+        ServerMessage::Eot.encode(&mut out);
+        assert_eq!(
+            hex(&out),
+            concat!(
+                "00 67 00 08 ",
+                "00 02 ff ff 00 00 ",
+                "00 2d 00 00 00 00 00 00 00 01 01 00 ",
+                "00 01 00 00 00 00 ff fe ",
+                "00 0d 00 00 00 0a 00 03 61 62 63 00 ",
+                "00 05 00 00 06 02 00 04 c2 01 17 2d ",
+                "00 2b 00 08 69 6e 66 6f 72 6d 69 78 00 08 6c 76 61 72 63 68 61 72 00 00 00 00 00 00 00 01 78 00 ",
+                "00 12 00 00 00 00 00 00 00 00 00 01 00 00 00 07 00 00 00 00 ",
+                "00 34 00 00 00 00 ff ff ff ff ff ff ff fb ",
+                "00 0c"
+            )
+        );
+        let (got, n) = ServerMessage::decode(&out).unwrap();
+        assert_eq!(got, msg);
+        assert_eq!(&out[n..], &[0, 12]);
+        let ServerMessage::RoutineResult(v) = got else {
+            unreachable!()
+        };
+        let cells: Vec<Cell<'_>> = v.iter().map(|x| x.cell().unwrap()).collect();
+        assert_eq!(
+            cells,
+            vec![
+                Cell::Null,
+                Cell::Boolean(true),
+                Cell::SmallInt(-2),
+                Cell::Text(b"abc"),
+                Cell::Decimal(&[0xc2, 1, 0x17, 0x2d]),
+                Cell::Text(b"x"),
+                Cell::Int8(&[0, 1, 0, 0, 0, 7, 0, 0, 0, 0]),
+                Cell::BigInt(-5),
+            ]
+        );
+        // Every prefix is incomplete, never a wrong value.
+        for cut in 0..n {
+            assert_eq!(
+                ServerMessage::decode(&out[..cut]).err(),
+                Some(DecodeError::Incomplete)
+            );
+        }
+        // BYTE/TEXT and negative counts are refused.
+        assert!(ServerMessage::decode(&[0, 0x67, 0, 1, 0, 11, 0, 0, 0, 0, 0, 0]).is_err());
+        assert!(ServerMessage::decode(&[0, 0x67, 0xff, 0xff]).is_err());
     }
 
     /// Every prefix of a valid stream is Incomplete, never a wrong message or a panic.

@@ -5,7 +5,7 @@ use informix_protocol::codec::datetime::{Qualifier, decode_datetime, decode_inte
 use informix_protocol::codec::{decimal, int8};
 use informix_protocol::describe::{ColumnDescriptor, Describe};
 use informix_protocol::login::{LoginRequest, LoginResponse, split_packet};
-use informix_protocol::message::{ClientMessage, ServerMessage};
+use informix_protocol::message::{ClientMessage, ServerMessage, fp_value_len};
 use informix_protocol::row::{CellReader, ColumnKind};
 use informix_protocol::wire::Reader;
 use proptest::prelude::*;
@@ -43,6 +43,25 @@ proptest! {
         while let Ok((_, n)) = ClientMessage::decode(rest) {
             prop_assert!(n > 0 && n <= rest.len());
             rest = &rest[n..];
+        }
+    }
+
+    #[test]
+    fn fast_path_results(bytes in stream(), types in prop::collection::vec(0u8..60, 0..4)) {
+        // SQ_FPROUTINE with a small count, then value headers biased towards real types.
+        let mut buf = vec![0, 0x67, 0, types.len() as u8];
+        for (i, t) in types.iter().enumerate() {
+            buf.extend_from_slice(&[0, *t]);
+            buf.extend_from_slice(bytes.get(i * 8..).unwrap_or_default());
+        }
+        if let Ok((ServerMessage::RoutineResult(values), n)) = ServerMessage::decode(&buf) {
+            prop_assert!(n <= buf.len());
+            for v in &values {
+                let _ = v.cell();
+            }
+        }
+        for t in &types {
+            let _ = fp_value_len(i16::from(*t), &bytes);
         }
     }
 

@@ -292,6 +292,21 @@ pub fn append_rows(
     Ok(())
 }
 
+/// The values of a fast-path call as a list, converted like result columns.
+pub fn fast_path_values<'py>(
+    py: Python<'py>,
+    values: &[informix_client::FastPathValue],
+    codec: TextCodec,
+) -> PyResult<Bound<'py, PyList>> {
+    let list = PyList::empty(py);
+    for v in values {
+        let cell = v.cell().map_err(|e| crate::errors::to_py(py, &e))?;
+        // CHAR values come back already trimmed: convert every text as VARCHAR.
+        list.append(cell_to_py(py, cell, ColumnKind::VarChar, codec)?)?;
+    }
+    Ok(list)
+}
+
 fn cell_to_py<'py>(
     py: Python<'py>,
     cell: Cell<'_>,

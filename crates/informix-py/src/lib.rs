@@ -178,6 +178,20 @@ impl NativeConnection {
             .map_err(|e| to_py(py, &e))
     }
 
+    /// Calls a routine through the fast path; returns its values as a list.
+    fn fast_path_call<'py>(
+        &self,
+        py: Python<'py>,
+        signature: &str,
+        params: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let params = convert::params_from_py(params, self.codec)?;
+        let values = py
+            .detach(|| self.conn.fast_path_call(signature, &params))
+            .map_err(|e| to_py(py, &e))?;
+        convert::fast_path_values(py, &values, self.codec)
+    }
+
     fn commit(&self, py: Python<'_>) -> PyResult<()> {
         py.detach(|| self.conn.commit()).map_err(|e| to_py(py, &e))
     }

@@ -1272,7 +1272,9 @@ impl<'a> Analyzer<'a> {
                 let a = self.expr(x, scope)?;
                 let ty = self.ddl_type(*ty);
                 let mut r = self.coerce(a, ty);
-                if matches!(r.kind, EK::Col(_)) {
+                // A cast parameter has the cast's type: it is no longer open to the
+                // coercions its context would apply to a bare `?`.
+                if matches!(r.kind, EK::Col(_) | EK::Param(_)) {
                     r.kind = EK::Expr;
                 }
                 Ok(r)
@@ -2099,6 +2101,15 @@ impl<'a> Analyzer<'a> {
                 let a = self.arg_text(&args[0], scope)?;
                 let b = self.arg_text(&args[1], scope)?;
                 TE::typed(format!("({} || {})", a.sql, b.sql), Self::var_ty(255))
+            }
+            // Smart-LOB descriptors are not kept open between calls: closing one
+            // always succeeds (IBM clients call it through the fast path).
+            ("ifx_lo_close", 1) => {
+                let a = self.arg_num(&args[0], scope, Ty::int())?;
+                TE::typed(
+                    format!("(CASE WHEN {} IS NULL THEN NULL ELSE 0 END)", a.sql),
+                    Ty::int(),
+                )
             }
             ("instr", 2) => {
                 let a = self.arg_text(&args[0], scope)?;

@@ -10,8 +10,8 @@ use informix_protocol::login::{
     CAP1_ENHANCED, LoginRequest, LoginResponse, ServerIdentity, split_packet,
 };
 use informix_protocol::message::{
-    BindParam, ClientMessage, Done, ReturnType, SERVER_PROTOCOLS, ServerError, begin_tuple,
-    encode_done, encode_error, finish_tuple,
+    BindParam, ClientMessage, Done, FpValue, ReturnType, SERVER_PROTOCOLS, ServerError,
+    ServerMessage, begin_tuple, encode_done, encode_error, finish_tuple,
 };
 use informix_protocol::tags::{self, sl};
 use informix_protocol::wire::{DecodeError, WireWrite, latin1_to_string};
@@ -19,7 +19,7 @@ use informix_protocol::wire::{DecodeError, WireWrite, latin1_to_string};
 use super::lobfile::{self, FileRead, FileWrite};
 use super::state::{SessionInfo, Shared, lock};
 use super::transport::Transport;
-use super::values::{self, BlobStore, Bound, RowEncoder, TextCodec, sql_error};
+use super::values::{self, BlobStore, Bound, FpOut, RowEncoder, TextCodec, sql_error};
 use crate::engine::{Cell, ColumnInfo, DbMode, Param, Prepared, Session as DbSession, SqlError};
 
 /// Replies are written once this much is pending even if more requests are queued.
@@ -141,6 +141,70 @@ impl Stmt {
     }
 }
 
+/// A routine resolved by SQ_GETROUTINE; its handle is its index + 1.
+struct Routine {
+    /// The signature as the client sent it (lower case, blanks removed): a second
+    /// GETROUTINE for the same routine gets the same handle.
+    key: String,
+    /// `SELECT name(CAST(? AS type), ...) FROM systables WHERE tabid = 1`.
+    sql: String,
+}
+
+/// A routine named by a fast-path signature: `function|procedure [owner.]name(types)`.
+#[derive(Debug, PartialEq, Eq)]
+struct RoutineSignature {
+    name: String,
+    arg_types: Vec<String>,
+}
+
+fn parse_signature(sig: &str) -> Option<RoutineSignature> {
+    let sig = sig.trim();
+    let (kind, rest) = sig.split_once(char::is_whitespace)?;
+    if !kind.eq_ignore_ascii_case("function") && !kind.eq_ignore_ascii_case("procedure") {
+        return None;
+    }
+    let rest = rest.trim();
+    let open = rest.find('(')?;
+    let body = rest[open + 1..].trim_end().strip_suffix(')')?;
+    let qualified = rest[..open].trim();
+    let name = qualified.rsplit('.').next()?.trim().to_ascii_lowercase();
+    let plain = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    if name.is_empty() || !name.chars().all(plain) || name.starts_with(|c: char| c.is_ascii_digit())
+    {
+        return None;
+    }
+    // Argument types, split at top-level commas (`decimal(10,2)` is one type).
+    let mut arg_types = Vec::new();
+    let (mut depth, mut start) = (0i32, 0usize);
+    for (i, c) in body.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                arg_types.push(body[start..i].trim().to_ascii_lowercase());
+                start = i + 1;
+            }
+            _ => {}
+        }
+        if depth < 0 {
+            return None;
+        }
+    }
+    let last = body[start..].trim();
+    if !last.is_empty() || !arg_types.is_empty() {
+        arg_types.push(last.to_ascii_lowercase());
+    }
+    let allowed = |c: char| c.is_ascii_alphanumeric() || " _(),".contains(c);
+    if depth != 0
+        || arg_types
+            .iter()
+            .any(|t| t.is_empty() || !t.chars().all(allowed))
+    {
+        return None;
+    }
+    Some(RoutineSignature { name, arg_types })
+}
+
 /// Assembly of SQ_BBIND blob streams within one request.
 struct BlobIntake {
     stmt: usize,
@@ -197,6 +261,10 @@ pub struct SessionLoop {
     /// The stream broke during an SQ_FILE sub-exchange: end the session.
     broken: bool,
     files_written: u64,
+    /// Routines resolved by SQ_GETROUTINE (fast-path calls).
+    routines: Vec<Routine>,
+    /// SQ_EXFPROUTINE seen: the SQ_BIND that follows carries the routine's arguments.
+    pending_routine: Option<usize>,
 }
 
 impl SessionLoop {
@@ -218,6 +286,8 @@ impl SessionLoop {
             scan_from: 0,
             broken: false,
             files_written: 0,
+            routines: Vec::new(),
+            pending_routine: None,
         }
     }
 
@@ -450,6 +520,7 @@ impl SessionLoop {
             _ => {}
         }
         self.intake = None;
+        self.pending_routine = None;
         let mut rest = request;
         let mut failed = false;
         while !rest.is_empty() {
@@ -484,6 +555,14 @@ impl SessionLoop {
             }
         }
         self.intake = None;
+        if let Some(routine) = self.pending_routine.take()
+            && !failed
+        {
+            // EXFPROUTINE without an SQ_BIND: a call without arguments.
+            if let Err(e) = self.call_routine(routine, &[]) {
+                encode_error(&mut self.out, &server_error(&e));
+            }
+        }
         self.out.put_i16(tags::SQ_EOT);
         self.reply_done();
         let in_tx = self.db.as_ref().is_some_and(|d| d.in_transaction());
@@ -543,6 +622,7 @@ impl SessionLoop {
             }
             ClientMessage::DbClose => {
                 self.stmts.clear();
+                self.routines.clear();
                 match self.db.take() {
                     Some(mut db) => {
                         db.close();
@@ -635,7 +715,10 @@ impl SessionLoop {
                 self.release();
                 Ok(())
             }
-            ClientMessage::Bind(params) => self.bind(&params),
+            ClientMessage::Bind(params) => match self.pending_routine.take() {
+                Some(routine) => self.call_routine(routine, &params),
+                None => self.bind(&params),
+            },
             ClientMessage::BlobBind { .. } => {
                 let stmt_index = self.current;
                 let targets = self.stmt()?.pending_blobs.clone();
@@ -671,13 +754,119 @@ impl SessionLoop {
                 self.out.put_pstr(v.as_bytes());
                 Ok(())
             }
-            ClientMessage::GetRoutine { signature, .. } => Err(SqlError {
-                near: latin1_to_string(signature),
-                ..sql_error(-674)
-            }),
-            ClientMessage::ExecRoutine { .. } => Err(sql_error(-674)),
+            ClientMessage::GetRoutine { signature, .. } => self.get_routine(signature),
+            ClientMessage::ExecRoutine { handle, .. } => {
+                let index = usize::try_from(handle)
+                    .ok()
+                    .and_then(|h| h.checked_sub(1))
+                    .filter(|i| *i < self.routines.len())
+                    .ok_or_else(|| sql_error(-674))?;
+                self.db()?;
+                self.pending_routine = Some(index);
+                Ok(())
+            }
             ClientMessage::Eot | ClientMessage::Exit => Ok(()),
         }
+    }
+
+    /// SQ_GETROUTINE: resolves a signature to a routine the engine evaluates (its
+    /// scalar functions, `ifx_lo_close` included) and answers its handle.
+    fn get_routine(&mut self, signature: &[u8]) -> Result<(), SqlError> {
+        let text = latin1_to_string(signature);
+        let key: String = text
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let unknown = |near: &str| SqlError {
+            near: near.to_owned(),
+            ..sql_error(-674)
+        };
+        let index = match self.routines.iter().position(|r| r.key == key) {
+            Some(i) => i,
+            None => {
+                let sig = parse_signature(&text).ok_or_else(|| unknown(text.trim()))?;
+                let args: Vec<String> = sig
+                    .arg_types
+                    .iter()
+                    .map(|t| format!("CAST(? AS {t})"))
+                    .collect();
+                let sql = format!(
+                    "SELECT {}({}) FROM systables WHERE tabid = 1",
+                    sig.name,
+                    args.join(", ")
+                );
+                // Whatever the engine cannot evaluate is not a routine it knows.
+                let prepared = self.db()?.prepare(&sql).map_err(|_| unknown(&sig.name))?;
+                if !prepared.is_query || prepared.columns.len() != 1 {
+                    return Err(unknown(&sig.name));
+                }
+                self.routines.push(Routine { key, sql });
+                self.routines.len() - 1
+            }
+        };
+        let database = self.db()?.database().to_owned();
+        ServerMessage::RoutineHandle {
+            database,
+            handle: i32::try_from(index + 1).unwrap_or(i32::MAX),
+        }
+        .encode(&mut self.out);
+        Ok(())
+    }
+
+    /// SQ_EXFPROUTINE + SQ_BIND: runs the routine with the bound values and answers
+    /// SQ_FPROUTINE with its typed result, then DONE and COST.
+    fn call_routine(&mut self, index: usize, params: &[BindParam<'_>]) -> Result<(), SqlError> {
+        let codec = self.codec;
+        let mut values = Vec::with_capacity(params.len());
+        for p in params {
+            match values::bind_param(p, codec)? {
+                Bound::Value(v) => values.push(v),
+                // BYTE/TEXT arguments would need an SQ_BBIND stream: not for routines.
+                Bound::PendingBlob { .. } => return Err(sql_error(-1260)),
+            }
+        }
+        let sql = self
+            .routines
+            .get(index)
+            .map(|r| r.sql.clone())
+            .ok_or_else(|| sql_error(-674))?;
+        let db = self.db()?;
+        let prepared = db.prepare(&sql)?;
+        if values.len() != prepared.params.len() {
+            return Err(sql_error(-254));
+        }
+        let rows = db.query(&prepared, &values)?;
+        let row = rows.into_iter().next().unwrap_or_default();
+        let results: Vec<FpOut> = prepared
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, ci)| values::fast_path_value(ci, row.get(i).unwrap_or(&Cell::Null), codec))
+            .collect::<Result<_, _>>()?;
+        ServerMessage::RoutineResult(
+            results
+                .iter()
+                .map(|r| FpValue {
+                    type_code: r.type_code,
+                    owner: &r.owner,
+                    type_name: &r.type_name,
+                    indicator: if r.data.is_some() { 0 } else { -1 },
+                    prec: r.prec,
+                    data: r.data.as_deref().unwrap_or_default(),
+                })
+                .collect(),
+        )
+        .encode(&mut self.out);
+        encode_done(
+            &mut self.out,
+            &Done {
+                rows: 1,
+                ..Done::default()
+            },
+        );
+        self.put_cost();
+        Ok(())
     }
 
     /// Frees the current statement (unknown ids are accepted).
@@ -712,6 +901,7 @@ impl SessionLoop {
         let name = name.split('@').next().unwrap_or_default().trim().to_owned();
         if let Some(mut old) = self.db.take() {
             self.stmts.clear();
+            self.routines.clear();
             old.close();
             lock(&self.info.database).clear();
         }
@@ -1333,4 +1523,41 @@ fn build_cursor(
         cursor.offsets.push(cursor.data.len());
     }
     Ok(cursor)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{RoutineSignature, parse_signature};
+
+    fn sig(name: &str, args: &[&str]) -> Option<RoutineSignature> {
+        Some(RoutineSignature {
+            name: name.into(),
+            arg_types: args.iter().map(|a| (*a).to_owned()).collect(),
+        })
+    }
+
+    #[test]
+    fn signatures_parse() {
+        assert_eq!(
+            parse_signature("function informix.ifx_lo_close(integer)"),
+            sig("ifx_lo_close", &["integer"])
+        );
+        assert_eq!(
+            parse_signature(" PROCEDURE Round ( DECIMAL(10, 2) , integer ) "),
+            sig("round", &["decimal(10, 2)", "integer"])
+        );
+        assert_eq!(parse_signature("function f()"), sig("f", &[]));
+        for bad in [
+            "abs(integer)",
+            "select abs(integer)",
+            "function abs",
+            "function abs(integer",
+            "function abs(integer,)",
+            "function a;b(integer)",
+            "function abs(integer) x",
+            "function abs(int); drop table t(",
+        ] {
+            assert_eq!(parse_signature(bad), None, "{bad}");
+        }
+    }
 }

@@ -431,6 +431,89 @@ fn put_envelope(out: &mut Vec<u8>, body: &[u8]) {
     out.put_bytes(body);
 }
 
+/// One fast-path return value ready for SQ_FPROUTINE (see `FpValue`); `data` is
+/// `None` for NULL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FpOut {
+    pub type_code: i16,
+    pub owner: Vec<u8>,
+    pub type_name: Vec<u8>,
+    pub prec: i16,
+    pub data: Option<Vec<u8>>,
+}
+
+/// Encodes a routine's result `cell`, typed by its result column, in the SQ_FPROUTINE
+/// layouts: the tuple bytes for the fixed-width types, the tuple bytes behind an `i16`
+/// count for DECIMAL/MONEY/DATETIME/INTERVAL, text behind a `u16` count (CHAR, VARCHAR)
+/// or an `i32` count (LVARCHAR as type 43, collections), BOOLEAN as BOOL (45) 1/0.
+/// BYTE/TEXT and smart-LOB results are refused (-1260).
+pub fn fast_path_value(ci: &ColumnInfo, cell: &Cell, codec: TextCodec) -> Result<FpOut, SqlError> {
+    let kind = ColumnKind::of(&descriptor(ci, 0));
+    let base = i16::try_from(ci.coltype & 0xFF).unwrap_or(0);
+    let mut out = FpOut {
+        type_code: base,
+        owner: Vec::new(),
+        type_name: Vec::new(),
+        prec: ci.collength as i16,
+        data: None,
+    };
+    match kind {
+        ColumnKind::LVarChar => out.type_code = 43,
+        ColumnKind::Boolean => {
+            out.type_code = 45;
+            out.prec = 1;
+        }
+        ColumnKind::Complex { .. } => {
+            out.owner = ci.owner.as_bytes().to_vec();
+            out.type_name = ci.extended_name.as_bytes().to_vec();
+        }
+        ColumnKind::Blob { .. }
+        | ColumnKind::SmartLob { .. }
+        | ColumnKind::LongVar
+        | ColumnKind::Raw { .. } => return Err(sql_error(-1260)),
+        _ => {}
+    }
+    if matches!(cell, Cell::Null) {
+        return Ok(out);
+    }
+    if kind == ColumnKind::Boolean {
+        out.data = bool_value(cell)?.map(|b| vec![u8::from(b)]);
+        return Ok(out);
+    }
+    let mut tuple = Vec::new();
+    let mut blobs = BlobStore {
+        generation: 0,
+        values: Vec::new(),
+    };
+    encode_cell(kind, ci.collength, cell, codec, &mut tuple, &mut blobs)?;
+    let mut data = Vec::with_capacity(tuple.len() + 4);
+    match kind {
+        ColumnKind::Decimal { .. } | ColumnKind::DateTime { .. } | ColumnKind::Interval { .. } => {
+            data.put_i16(i16::try_from(tuple.len()).unwrap_or(i16::MAX));
+            data.put_bytes(&tuple);
+        }
+        ColumnKind::Char { .. } => {
+            data.put_i16(u16::try_from(tuple.len()).unwrap_or(u16::MAX) as i16);
+            data.put_bytes(&tuple);
+        }
+        ColumnKind::VarChar => {
+            // Tuple form: u8 count + bytes.
+            let body = tuple.get(1..).unwrap_or_default();
+            data.put_i16(body.len() as i16);
+            data.put_bytes(body);
+        }
+        ColumnKind::LVarChar | ColumnKind::Complex { .. } => {
+            // Tuple form: the envelope (u8 indicator, i32 count, bytes).
+            let body = tuple.get(5..).unwrap_or_default();
+            data.put_i32(i32::try_from(body.len()).unwrap_or(i32::MAX));
+            data.put_bytes(body);
+        }
+        _ => data = tuple,
+    }
+    out.data = Some(data);
+    Ok(out)
+}
+
 /// A bound parameter converted for the engine; BYTE/TEXT values arrive later in the
 /// SQ_BBIND stream, so they are reported as pending.
 pub enum Bound {

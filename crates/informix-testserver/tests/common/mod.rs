@@ -10,7 +10,7 @@ use std::time::Duration;
 use informix_protocol::describe::{Describe, InputDescribe};
 use informix_protocol::login::{LoginRequest, LoginResponse, split_packet};
 use informix_protocol::message::{
-    BindParam, CLIENT_PROTOCOLS, ClientMessage, Done, ServerError, ServerMessage,
+    BindParam, CLIENT_PROTOCOLS, ClientMessage, Done, FpValue, ServerError, ServerMessage,
 };
 use informix_protocol::row::{Cell, CellReader, ColumnKind};
 use informix_protocol::wire::DecodeError;
@@ -199,6 +199,34 @@ pub enum Reply {
     Version(Vec<u8>),
     Exit,
     Blob(Vec<u8>),
+    /// SQ_GETROUTINE reply: database and handle.
+    RoutineHandle(String, i32),
+    /// SQ_FPROUTINE: the returned values.
+    RoutineResult(Vec<FpOwned>),
+}
+
+/// An owned SQ_FPROUTINE value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FpOwned {
+    pub type_code: i16,
+    pub owner: Vec<u8>,
+    pub type_name: Vec<u8>,
+    pub indicator: i16,
+    pub prec: i16,
+    pub data: Vec<u8>,
+}
+
+impl FpOwned {
+    pub fn value(&self) -> FpValue<'_> {
+        FpValue {
+            type_code: self.type_code,
+            owner: &self.owner,
+            type_name: &self.type_name,
+            indicator: self.indicator,
+            prec: self.prec,
+            data: &self.data,
+        }
+    }
 }
 
 pub fn error_of(r: &[Reply]) -> Option<ServerError> {
@@ -597,8 +625,23 @@ fn to_reply(m: &ServerMessage<'_>) -> Option<Reply> {
         ServerMessage::Version(v) => Reply::Version(v.to_vec()),
         ServerMessage::Exit => Reply::Exit,
         ServerMessage::Blob(b) => Reply::Blob(b.to_vec()),
-        ServerMessage::RoutineHandle { .. }
-        | ServerMessage::FileOpen { .. }
+        ServerMessage::RoutineHandle { database, handle } => {
+            Reply::RoutineHandle(database.clone(), *handle)
+        }
+        ServerMessage::RoutineResult(values) => Reply::RoutineResult(
+            values
+                .iter()
+                .map(|v| FpOwned {
+                    type_code: v.type_code,
+                    owner: v.owner.to_vec(),
+                    type_name: v.type_name.to_vec(),
+                    indicator: v.indicator,
+                    prec: v.prec,
+                    data: v.data.to_vec(),
+                })
+                .collect(),
+        ),
+        ServerMessage::FileOpen { .. }
         | ServerMessage::FileRead { .. }
         | ServerMessage::FileWrite
         | ServerMessage::FileData(_)
