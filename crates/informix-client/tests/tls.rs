@@ -9,9 +9,7 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 use informix_client::{ConnectOptions, Connection, TlsOptions};
-use rcgen::{
-    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
-};
+use rcgen::{CertificateParams, ExtendedKeyUsagePurpose, KeyPair};
 
 struct Pki {
     dir: PathBuf,
@@ -33,16 +31,9 @@ impl Drop for Pki {
 fn pki() -> Pki {
     let dir = std::env::temp_dir().join(format!("ifx-mtls-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca_params
-        .distinguished_name
-        .push(DnType::CommonName, "informix_db mTLS test CA");
-    let ca_key = KeyPair::generate().unwrap();
-    let ca = ca_params.self_signed(&ca_key).unwrap();
-    let issuer = Issuer::new(ca_params, ca_key);
+    let (ca_pem, issuer) = common::new_ca("informix_db mTLS test CA");
     let pki = Pki { dir };
-    std::fs::write(pki.path("ca.pem"), ca.pem()).unwrap();
+    std::fs::write(pki.path("ca.pem"), ca_pem).unwrap();
     for (name, sans, usage) in [
         (
             "server",

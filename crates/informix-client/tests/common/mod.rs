@@ -32,21 +32,25 @@ pub struct Tls {
     pub key: PathBuf,
 }
 
+/// A throwaway CA: its PEM certificate and the issuer that signs with it.
+pub fn new_ca(name: &str) -> (String, rcgen::Issuer<'static, rcgen::KeyPair>) {
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+    let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params.distinguished_name.push(DnType::CommonName, name);
+    let key = KeyPair::generate().unwrap();
+    let pem = params.self_signed(&key).unwrap().pem();
+    (pem, Issuer::new(params, key))
+}
+
 /// A throwaway CA and a `localhost` certificate it signed.
 pub fn make_tls(tag: &str) -> Tls {
-    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+    use rcgen::{CertificateParams, KeyPair};
     let dir = std::env::temp_dir().join(format!("ifx-tls-{tag}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca_params
-        .distinguished_name
-        .push(DnType::CommonName, format!("informix_db test CA {tag}"));
-    let ca_key = KeyPair::generate().unwrap();
-    let ca_cert = ca_params.self_signed(&ca_key).unwrap();
+    let (ca_pem, issuer) = new_ca(&format!("informix_db test CA {tag}"));
     let leaf_params = CertificateParams::new(vec!["localhost".to_owned()]).unwrap();
     let leaf_key = KeyPair::generate().unwrap();
-    let issuer = Issuer::new(ca_params, ca_key);
     let leaf = leaf_params.signed_by(&leaf_key, &issuer).unwrap();
     let tls = Tls {
         ca: dir.join("ca.pem"),
@@ -54,7 +58,7 @@ pub fn make_tls(tag: &str) -> Tls {
         key: dir.join("key.pem"),
         dir,
     };
-    std::fs::write(&tls.ca, ca_cert.pem()).unwrap();
+    std::fs::write(&tls.ca, ca_pem).unwrap();
     std::fs::write(&tls.cert, leaf.pem()).unwrap();
     std::fs::write(&tls.key, leaf_key.serialize_pem()).unwrap();
     tls
