@@ -138,6 +138,8 @@ struct StreamState {
     /// The server has no more rows for it.
     exhausted: bool,
     rowcount: i64,
+    /// An NFETCH for the next batch has been sent and its reply not yet read.
+    in_flight: bool,
 }
 
 enum Cleanup {
@@ -719,6 +721,21 @@ impl Session {
         let mut written = 0;
         if let Some(active) = self.active.take() {
             let mut st = active.lock();
+            if st.in_flight {
+                // The reply to a prefetched NFETCH comes before anything sent now.
+                st.in_flight = false;
+                if st.abandoned {
+                    self.owed += 1;
+                } else {
+                    let (id, columns) = (st.statement_id, st.columns.clone());
+                    let batch = self.collect_batch(id, &columns)?;
+                    if batch.is_empty() {
+                        st.exhausted = true;
+                    } else {
+                        st.batches.push_back(batch);
+                    }
+                }
+            }
             if st.scroll && st.server_open {
                 st.closed_by_other = true;
             } else if st.server_open && !st.exhausted && !st.abandoned {
@@ -790,6 +807,13 @@ impl Session {
     }
 
     fn fetch_batch(&mut self, id: i16, columns: &Columns) -> Result<RowBatch> {
+        self.request_batch(id)?;
+        self.collect_batch(id, columns)
+    }
+
+    /// Sends the next NFETCH without waiting for it, so the server prepares the next
+    /// batch while the caller converts the one it has.
+    fn request_batch(&mut self, id: i16) -> Result<()> {
         write_stmt(
             &mut self.wire.out,
             id,
@@ -797,7 +821,11 @@ impl Session {
                 buffer_size: self.fetch_buffer,
             },
         );
-        self.send()?;
+        self.send()
+    }
+
+    /// Reads the reply to an NFETCH already sent.
+    fn collect_batch(&mut self, id: i16, columns: &Columns) -> Result<RowBatch> {
         let mut batch = RowBatch::default();
         let mut reply = Reply::default();
         read_reply(&mut self.wire, &mut reply, |m| {
@@ -982,6 +1010,7 @@ impl Session {
                 scroll: false,
                 closed_by_other: false,
                 abandoned: false,
+                in_flight: false,
             };
             let mut first_error = None;
             for _ in 0..fetches {
@@ -1012,6 +1041,11 @@ impl Session {
             }
             for batch in state.batches.iter_mut() {
                 self.fetch_blobs(id, &columns, batch)?;
+            }
+            if !state.exhausted && !columns.has_blobs && !self.file_mode {
+                // A large result: have the next batch on its way while these convert.
+                self.request_batch(id)?;
+                state.in_flight = true;
             }
             let rowcount = state.rowcount;
             let state = Arc::new(Mutex::new(state));
@@ -1141,6 +1175,7 @@ impl Session {
             server_open: true,
             exhausted: false,
             rowcount: -1,
+            in_flight: false,
         }));
         self.active = Some(state.clone());
         Ok(Execution {
@@ -1403,11 +1438,22 @@ impl ResultStream {
             if st.exhausted || !st.server_open {
                 return Ok(None);
             }
-            let columns = st.columns.clone();
-            let batch = s.fetch_batch(st.statement_id, &columns)?;
+            let (id, columns) = (st.statement_id, st.columns.clone());
+            let batch = if st.in_flight {
+                st.in_flight = false;
+                s.collect_batch(id, &columns)?
+            } else {
+                s.fetch_batch(id, &columns)?
+            };
             if batch.is_empty() {
                 st.exhausted = true;
                 return Ok(None);
+            }
+            // Keep one fetch in flight (not with BYTE/TEXT: their FETCHBLOB replies
+            // must not queue behind a batch).
+            if !columns.has_blobs {
+                s.request_batch(id)?;
+                st.in_flight = true;
             }
             Ok(Some(batch))
         })
