@@ -734,3 +734,42 @@ def test_tls_port_rejects_plain_client(run_reference: RunReference, tls_port: in
             raise AssertionError("plain SQLI login succeeded on the TLS port")
         """
     )
+
+
+# ---------------------------------------------------------------------------
+# complex types
+# ---------------------------------------------------------------------------
+
+
+def test_complex_types(run_reference: RunReference) -> None:
+    run_reference(
+        """
+        from informix_db.converters import CollectionValue, RowValue
+
+        with connect() as conn:
+            cur = conn.cursor()
+            cur.execute("DROP TABLE IF EXISTS ref_complex")
+            cur.execute(
+                "CREATE TABLE ref_complex (id INT, s SET(INT NOT NULL), "
+                "l LIST(VARCHAR(5) NOT NULL), r ROW(a INT, b VARCHAR(10)), v VARCHAR(5))"
+            )
+            cur.execute(
+                "INSERT INTO ref_complex VALUES (1, SET{1, 2}, LIST{'x'}, ROW(30, 'Alice'), 'xyz')"
+            )
+            cur.execute("INSERT INTO ref_complex VALUES (2, NULL, NULL, NULL, 'xyz')")
+            cur.execute("SELECT id, s, l, r, v FROM ref_complex ORDER BY id")
+            assert [d[1] for d in cur.description][1:4] == [19, 21, 22], cur.description
+            rows = cur.fetchall()
+            assert rows[0] == (
+                1,
+                CollectionValue(b"SET{1          ,2          }", "set", "SET(integer not null)"),
+                CollectionValue(b"LIST{'x'}", "list", "LIST(varchar(5) not null)"),
+                RowValue(b"ROW(30         ,'Alice')", "ROW(a integer,b varchar(10))"),
+                "xyz",
+            ), rows[0]
+            # The NULL envelope keeps its length word: the VARCHAR after it is intact.
+            assert rows[1] == (2, None, None, None, "xyz"), rows[1]
+            cur.execute("DROP TABLE ref_complex")
+            conn.commit()
+        """
+    )

@@ -7,6 +7,7 @@
 
 use super::ast::*;
 use super::catalog::{Catalog, TabKind, TableMeta};
+use super::complex;
 use super::convert::{self, ConvCtx, Src, ident, sql_literal};
 use super::decimal::Dec;
 use super::error::SqlError;
@@ -436,6 +437,20 @@ impl<'a> Analyzer<'a> {
                     prec: 9,
                 })
             }
+            (Class::Complex, Class::Complex) => {
+                // Compare in the column's type when there is one.
+                let coll = |c: u8| matches!(c, t::SET | t::MULTISET | t::LIST);
+                if (a.ty.code == t::ROW) != (b.ty.code == t::ROW)
+                    || (coll(a.ty.code) && a.ty.code != b.ty.code)
+                {
+                    return Err(SqlError::new(-1260, 0));
+                }
+                if matches!(b.kind, EK::Col(_)) && !matches!(a.kind, EK::Col(_)) {
+                    b.ty
+                } else {
+                    a.ty
+                }
+            }
             (Class::Bool, Class::Bool) => Ty::boolean(),
             (Class::Byte, Class::Byte) => a.ty,
             (Class::Null, _) => self.widen(b.ty),
@@ -463,6 +478,7 @@ impl<'a> Analyzer<'a> {
         match ty.rep() {
             Rep::Dec => " COLLATE IFXDEC",
             Rep::Text => " COLLATE RTRIM",
+            Rep::Complex => " COLLATE IFXCPLX",
             _ => "",
         }
     }
@@ -1791,6 +1807,62 @@ impl<'a> Analyzer<'a> {
         }
     }
 
+    /// `ROW(a, b)`, `SET{..}`, `MULTISET{..}`, `LIST{..}`: the type comes from
+    /// the arguments (collections: [`complex::join_types`]; ROW fields are
+    /// named `field1`, `field2`, ...), the value from `ifx_mkc`.
+    fn constructor(
+        &mut self,
+        name: &str,
+        args: &[Expr],
+        pos: usize,
+        scope: &Scope<'_>,
+    ) -> Result<TE, SqlError> {
+        let kind = match name {
+            "$set" => t::SET,
+            "$multiset" => t::MULTISET,
+            "$list" => t::LIST,
+            _ => t::ROW,
+        };
+        if kind == t::ROW && args.is_empty() {
+            return Err(SqlError::syntax(pos));
+        }
+        let mut tes = Vec::with_capacity(args.len());
+        for a in args {
+            tes.push(self.expr(a, scope)?);
+        }
+        let fix = |ty: Ty| match ty.class() {
+            Class::Char if ty.code == t::CHAR => complex::join_types(&[ty]),
+            Class::Null => Ty::char(1),
+            _ => ty,
+        };
+        let (ty, ftys): (Ty, Vec<Ty>) = if kind == t::ROW {
+            let ftys: Vec<Ty> = tes.iter().map(|te| fix(te.ty)).collect();
+            let fields = ftys
+                .iter()
+                .enumerate()
+                .map(|(i, ty)| (format!("field{}", i + 1), *ty))
+                .collect();
+            (complex::intern(kind, fields)?, ftys)
+        } else {
+            let tys: Vec<Ty> = tes.iter().map(|te| te.ty).collect();
+            let elem = complex::join_types(&tys);
+            (
+                complex::intern(kind, vec![(String::new(), elem)])?,
+                vec![elem; tes.len()],
+            )
+        };
+        let mut parts = vec![ty.code.to_string(), ty.len.to_string()];
+        for (te, fty) in tes.into_iter().zip(ftys) {
+            if kind != t::ROW && te.is_null_lit() {
+                return Err(SqlError::new(-9978, 0).at(pos));
+            }
+            parts.push(self.coerce(te, fty).sql);
+        }
+        let mut te = TE::typed(format!("ifx_mkc({})", parts.join(", ")), ty);
+        te.notnull = true;
+        Ok(te)
+    }
+
     fn func(
         &mut self,
         name: &str,
@@ -1803,6 +1875,9 @@ impl<'a> Analyzer<'a> {
         let n = args.len();
         let bad = || Err(SqlError::near(-674, 0, name.to_string()).at(pos));
         let dist = if distinct { "DISTINCT " } else { "" };
+        if matches!(name, "row" | "$set" | "$multiset" | "$list") {
+            return self.constructor(name, args, pos, scope);
+        }
         match name {
             "count" | "sum" | "avg" | "min" | "max" => {
                 if !scope.agg_ok {

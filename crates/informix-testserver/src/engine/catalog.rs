@@ -233,7 +233,7 @@ pub fn encode(t: &TableMeta) -> String {
     );
     for c in &t.cols {
         out.push_str(&format!(
-            "C\t{}\t{}\t{}\t{}\t{}\t{}\n",
+            "C\t{}\t{}\t{}\t{}\t{}\t{}",
             esc(&c.name),
             c.ty.code,
             c.ty.len,
@@ -241,6 +241,13 @@ pub fn encode(t: &TableMeta) -> String {
             u8::from(c.notnull),
             esc(&enc_default(&c.default))
         ));
+        // Complex types: the registry id in `len` is process-local, so the
+        // schema text is kept and re-interned on load.
+        if super::complex::is_complex(c.ty.code) {
+            out.push('\t');
+            out.push_str(&esc(super::complex::schema(c.ty)));
+        }
+        out.push('\n');
     }
     for k in &t.cons {
         let (rt, rc, rn, cas) = match &k.refs {
@@ -316,10 +323,13 @@ pub fn decode(s: &str) -> Option<TableMeta> {
             }
             (Some("C"), Some(t)) if f.len() >= 7 => t.cols.push(ColMeta {
                 name: unesc(f[1]),
-                ty: Ty {
-                    code: f[2].parse().ok()?,
-                    len: f[3].parse().ok()?,
-                    xid: f[4].parse().ok()?,
+                ty: match f.get(7) {
+                    Some(schema) => super::parser::parse_type_text(&unesc(schema)).ok()?.0,
+                    None => Ty {
+                        code: f[2].parse().ok()?,
+                        len: f[3].parse().ok()?,
+                        xid: f[4].parse().ok()?,
+                    },
                 },
                 notnull: f[5] == "1",
                 default: dec_default(&unesc(f[6])),

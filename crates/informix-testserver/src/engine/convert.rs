@@ -286,6 +286,10 @@ pub fn convert(v: ValueRef<'_>, src: Src, dst: Ty, cx: &ConvCtx) -> Result<Value
             ValueRef::Real(f) => Value::Blob(f.to_string().into_bytes()),
             ValueRef::Null => Value::Null,
         }),
+        Class::Complex => {
+            let text = text_form(v, src)?.unwrap_or_default();
+            Ok(Value::Text(super::complex::assign(&text, dst, cx)?))
+        }
         Class::Null => Ok(match v {
             ValueRef::Integer(i) => Value::Integer(i),
             ValueRef::Real(f) => Value::Real(f),
@@ -422,6 +426,30 @@ pub struct OutConv {
     pub rep: Rep,
 }
 
+/// [`to_cell`] into `slot`, reusing the buffer of a text cell already there.
+pub fn to_cell_into(v: ValueRef<'_>, oc: OutConv, slot: &mut Cell) -> Result<(), SqlError> {
+    if let (ValueRef::Text(b), Cell::Text(buf)) = (v, &mut *slot) {
+        // The classes whose text values `to_cell` copies verbatim.
+        let verbatim = match oc.ty.class() {
+            Class::Char
+            | Class::DateTime
+            | Class::Interval
+            | Class::Bool
+            | Class::Null
+            | Class::Complex => true,
+            Class::Dec => oc.rep == Rep::Dec,
+            _ => false,
+        };
+        if verbatim && let Ok(text) = std::str::from_utf8(b) {
+            buf.clear();
+            buf.push_str(text);
+            return Ok(());
+        }
+    }
+    *slot = to_cell(v, oc)?;
+    Ok(())
+}
+
 /// Converts one SQLite result value into the cell the wire layer encodes
 /// for the described type.
 pub fn to_cell(v: ValueRef<'_>, oc: OutConv) -> Result<Cell, SqlError> {
@@ -506,6 +534,16 @@ pub fn to_cell(v: ValueRef<'_>, oc: OutConv) -> Result<Cell, SqlError> {
             ValueRef::Blob(b) | ValueRef::Text(b) => Cell::Bytes(b.to_vec()),
             _ => return Err(err(-1260)),
         },
+        Class::Complex => Cell::Text(
+            text_form(
+                v,
+                Src {
+                    rep: oc.rep,
+                    len: ty.len,
+                },
+            )?
+            .unwrap_or_default(),
+        ),
         Class::Null => match v {
             ValueRef::Integer(i) => Cell::Int(i),
             ValueRef::Real(f) => Cell::Float(f),

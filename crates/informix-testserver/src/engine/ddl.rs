@@ -232,7 +232,7 @@ fn create_objects(cx: &DdlCx<'_>, tm: &TableMeta) -> Result<(), SqlError> {
 }
 
 fn collength(ty: Ty) -> i64 {
-    let l = i64::from(ty.len);
+    let l = i64::from(ty.wire_len());
     if l > 32767 { l - 65536 } else { l }
 }
 
@@ -253,7 +253,7 @@ pub fn write_catalog(conn: &Connection, tm: &TableMeta) -> Result<(), rusqlite::
     let rowsize: i64 = tm
         .cols
         .iter()
-        .map(|c| i64::from(c.ty.len.min(32767)))
+        .map(|c| i64::from(c.ty.wire_len().min(32767)))
         .sum::<i64>()
         .min(32767);
     let tabtype = match tm.kind {

@@ -30,6 +30,7 @@ pub fn rep_of(code: i64) -> Rep {
         6 => Rep::IvInt,
         7 => Rep::Bool,
         8 => Rep::Blob,
+        10 => Rep::Complex,
         _ => Rep::Null,
     }
 }
@@ -240,6 +241,15 @@ impl Aggregate<(Option<Dec>, i64), Value> for DecAvg {
 /// Registers everything on a connection.
 pub fn register(conn: &Connection, sh: &Arc<Shared>) -> Result<()> {
     conn.create_collation("IFXDEC", decimal::collate)?;
+    conn.create_collation("IFXCPLX", super::complex::collate)?;
+
+    // ifx_mkc(type_code, type_len, e1, e2, ...): SET{..}/MULTISET{..}/LIST{..}/ROW(..)
+    // constructor over storage values of the element (field) types.
+    conn.create_scalar_function("ifx_mkc", -1, DET, |ctx| {
+        let ty = Ty::new(ctx.get::<i64>(0)? as u8, ctx.get::<i64>(1)? as u16);
+        let args: Vec<ValueRef<'_>> = (2..ctx.len()).map(|i| ctx.get_raw(i)).collect();
+        super::complex::construct(ty, &args).map_err(fn_err)
+    })?;
 
     let s = sh.clone();
     conn.create_scalar_function("ifx_cv", 7, DET, move |ctx| {

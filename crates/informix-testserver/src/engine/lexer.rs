@@ -37,11 +37,35 @@ const OPS: &[&str] = &[
     "<", ">", ":", "[", "]", "@",
 ];
 
+/// True when a `{` at `at` opens a collection literal.
+fn coll_open(out: &[Token], at: usize) -> bool {
+    let n = out.len();
+    match out.last() {
+        Some(Token {
+            tok: Tok::Ident(w),
+            end,
+            ..
+        }) => match w.as_str() {
+            "multiset" | "list" => true,
+            "set" => {
+                *end == at
+                    || !matches!(
+                        n.checked_sub(2).map(|k| &out[k].tok),
+                        Some(Tok::Ident(p)) if p != "select"
+                    )
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
 /// Splits `sql` into tokens (the last one is `Eof`).
 pub fn tokenize(sql: &str) -> Result<Vec<Token>, SqlError> {
     let b = sql.as_bytes();
     let mut out = Vec::with_capacity(sql.len() / 4 + 2);
     let mut i = 0;
+    let mut coll_depth = 0usize;
     while i < b.len() {
         let c = b[i];
         if c.is_ascii_whitespace() {
@@ -61,6 +85,28 @@ pub fn tokenize(sql: &str) -> Result<Vec<Token>, SqlError> {
                 Some(p) => i = i + 2 + p + 2,
                 None => return Err(SqlError::new(-943, 0).at(start)),
             }
+            continue;
+        }
+        // `SET{`, `MULTISET{`, `LIST{` open a collection literal, not a comment.
+        // After `SET` only when adjacent or not in an UPDATE's `t SET {comment}`.
+        if c == b'{' && coll_open(&out, start) {
+            coll_depth += 1;
+            i += 1;
+            out.push(Token {
+                tok: Tok::Op("{"),
+                start,
+                end: i,
+            });
+            continue;
+        }
+        if c == b'}' && coll_depth > 0 {
+            coll_depth -= 1;
+            i += 1;
+            out.push(Token {
+                tok: Tok::Op("}"),
+                start,
+                end: i,
+            });
             continue;
         }
         if c == b'{' {
@@ -220,6 +266,28 @@ mod tests {
         let e = tokenize("select 'a\\'b' from t").err().map(|e| e.sqlcode);
         assert_eq!(e, Some(-282));
         assert_eq!(toks("'a\\b'"), vec![Tok::Str("a\\b".into()), Tok::Eof]);
+    }
+
+    #[test]
+    fn collection_braces() {
+        assert_eq!(
+            toks("SET{1} {c} LIST{ x }, update t set {c}"),
+            vec![
+                Tok::Ident("set".into()),
+                Tok::Op("{"),
+                Tok::Num("1".into()),
+                Tok::Op("}"),
+                Tok::Ident("list".into()),
+                Tok::Op("{"),
+                Tok::Ident("x".into()),
+                Tok::Op("}"),
+                Tok::Op(","),
+                Tok::Ident("update".into()),
+                Tok::Ident("t".into()),
+                Tok::Ident("set".into()),
+                Tok::Eof
+            ]
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@
 mod analyze;
 mod ast;
 mod catalog;
+mod complex;
 mod convert;
 mod datetime;
 mod db;

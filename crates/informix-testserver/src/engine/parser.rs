@@ -1166,6 +1166,29 @@ impl<'a> Parser<'a> {
 
     fn ident_primary(&mut self, w: String, pos: usize) -> Result<Expr, SqlError> {
         let next_paren = matches!(self.peek_at(1), Tok::Op("("));
+        // SET{...}, MULTISET{...}, LIST{...}: a constructor, analysed as the
+        // internal function `$set`/`$multiset`/`$list` (ROW(...) is `row`).
+        if matches!(self.peek_at(1), Tok::Op("{")) {
+            self.bump();
+            self.bump();
+            let mut args = Vec::new();
+            if !self.is_op("}") {
+                loop {
+                    args.push(self.expr()?);
+                    if !self.eat_op(",") {
+                        break;
+                    }
+                }
+            }
+            self.expect_op("}")?;
+            return Ok(Expr::Func {
+                name: format!("${w}"),
+                args,
+                distinct: false,
+                star: false,
+                pos,
+            });
+        }
         match w.as_str() {
             "null" => {
                 self.bump();
@@ -1572,6 +1595,37 @@ impl<'a> Parser<'a> {
                     },
                     56,
                 )
+            }
+            "set" | "multiset" | "list" => {
+                self.expect_op("(")?;
+                let (elem, _) = self.data_type()?;
+                // Elements must be declared NOT NULL.
+                self.expect_kw("not")?;
+                self.expect_kw("null")?;
+                self.expect_op(")")?;
+                let kind = match w.as_str() {
+                    "set" => types::SET,
+                    "multiset" => types::MULTISET,
+                    _ => types::LIST,
+                };
+                super::complex::intern(kind, vec![(String::new(), elem)])?
+            }
+            "row" => {
+                self.expect_op("(")?;
+                let mut fields: Vec<(String, Ty)> = Vec::new();
+                loop {
+                    let name = self.ident()?;
+                    let (fty, _) = self.data_type()?;
+                    if fields.iter().any(|f| f.0 == name) {
+                        return Err(self.err());
+                    }
+                    fields.push((name, fty));
+                    if !self.eat_op(",") {
+                        break;
+                    }
+                }
+                self.expect_op(")")?;
+                super::complex::intern(types::ROW, fields)?
             }
             "blob" => Ty {
                 code: types::UDTFIXED,

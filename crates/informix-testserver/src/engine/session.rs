@@ -16,6 +16,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, MutexGuard};
 use std::time::{Duration, Instant};
 
+/// Receives each row of [`Session::query_each`].
+pub type RowSink<'a> = dyn FnMut(&mut Vec<Cell>) -> Result<(), SqlError> + 'a;
+
 /// Microseconds since 1970 (UTC).
 pub fn now_micros() -> i64 {
     std::time::SystemTime::now()
@@ -96,7 +99,7 @@ fn col_info(name: &str, ty: Ty, notnull: bool, owner: &str) -> ColumnInfo {
     ColumnInfo {
         name: name.to_string(),
         coltype: u16::from(ty.code) | if notnull { 0x100 } else { 0 },
-        collength: ty.len,
+        collength: ty.wire_len(),
         extended_id: match ty.code {
             t::UDTFIXED => i32::from(ty.xid),
             t::UDTVAR => 1,
@@ -716,21 +719,39 @@ impl Session {
     pub fn execute(&mut self, p: &Prepared, params: &[Param]) -> Result<ExecResult, SqlError> {
         let plan = self.fresh(p)?;
         if plan.is_query {
-            let (r, _) = self.run(&plan, params, true)?;
-            return Ok(r);
+            return self.run(&plan, params, Some(&mut |_: &mut Vec<Cell>| Ok(())));
         }
         self.dispatch(&plan, params)
     }
 
     /// Runs a query and returns all rows.
     pub fn query(&mut self, p: &Prepared, params: &[Param]) -> Result<Vec<Vec<Cell>>, SqlError> {
+        let mut rows = Vec::new();
+        self.query_each(p, params, &mut |row: &mut Vec<Cell>| {
+            rows.push(std::mem::take(row));
+            Ok(())
+        })?;
+        Ok(rows)
+    }
+
+    /// Runs a query and hands each row to `sink` as it is produced, with exactly the
+    /// cells, errors and side effects of [`Session::query`]. The row vector is reused
+    /// for the next row (its text cells keep their buffers), so a sink that only reads
+    /// it allocates nothing per row; a sink may also take it. A sink error stops the
+    /// query and is returned.
+    pub fn query_each(
+        &mut self,
+        p: &Prepared,
+        params: &[Param],
+        sink: &mut RowSink<'_>,
+    ) -> Result<(), SqlError> {
         let plan = self.fresh(p)?;
         if !plan.is_query {
             self.dispatch(&plan, params)?;
-            return Ok(Vec::new());
+            return Ok(());
         }
-        let (_, rows) = self.run(&plan, params, true)?;
-        Ok(rows)
+        self.run(&plan, params, Some(sink))?;
+        Ok(())
     }
 
     /// The plan, recompiled if the schema changed since PREPARE.
@@ -756,7 +777,7 @@ impl Session {
     fn dispatch(&mut self, plan: &Arc<Plan>, params: &[Param]) -> Result<ExecResult, SqlError> {
         let done = |r: Result<(), SqlError>| r.map(|_| ExecResult::default());
         match &plan.kind {
-            PlanKind::Query | PlanKind::Dml => self.run(plan, params, false).map(|r| r.0),
+            PlanKind::Query | PlanKind::Dml => self.run(plan, params, None),
             PlanKind::Ddl(st) => self.run_ddl(st),
             PlanKind::Begin => done(self.begin_sql()),
             PlanKind::Commit => done(self.commit_inner(true)),
@@ -903,8 +924,8 @@ impl Session {
         &mut self,
         plan: &Arc<Plan>,
         params: &[Param],
-        collect: bool,
-    ) -> Result<(ExecResult, Vec<Vec<Cell>>), SqlError> {
+        sink: Option<&mut RowSink<'_>>,
+    ) -> Result<ExecResult, SqlError> {
         let now_us = now_micros();
         let now = dt::fields_from_micros(now_us);
         let vals = self.convert_params(plan, params, &now, now_us)?;
@@ -929,7 +950,6 @@ impl Session {
             logged: db.mode != DbMode::Unlogged,
             cat: Some(&cat),
         };
-        let mut rows_out = Vec::new();
         let res: Result<i64, SqlError> = (|| {
             let conn = &g.conn;
             let mut st = conn
@@ -940,18 +960,26 @@ impl Session {
                 st.raw_bind_parameter(i + 1, v)
                     .map_err(|e| map_err(e, &mcx))?;
             }
-            if collect {
+            if let Some(sink) = sink {
                 let ncols = plan.out.len();
                 let mut rows = st.raw_query();
+                let mut row: Vec<Cell> = Vec::with_capacity(ncols);
+                let mut count = 0i64;
                 while let Some(r) = rows.next().map_err(|e| map_err(e, &mcx))? {
-                    let mut row = Vec::with_capacity(ncols);
-                    for (i, oc) in plan.out.iter().enumerate() {
-                        let v = r.get_ref(i).map_err(|e| map_err(e, &mcx))?;
-                        row.push(convert::to_cell(v, *oc)?);
+                    if row.len() != ncols {
+                        // First row, or the sink took the previous one.
+                        row.clear();
+                        row.reserve(ncols);
+                        row.resize(ncols, Cell::Null);
                     }
-                    rows_out.push(row);
+                    for (i, (oc, slot)) in plan.out.iter().zip(row.iter_mut()).enumerate() {
+                        let v = r.get_ref(i).map_err(|e| map_err(e, &mcx))?;
+                        convert::to_cell_into(v, *oc, slot)?;
+                    }
+                    sink(&mut row)?;
+                    count += 1;
                 }
-                Ok(rows_out.len() as i64)
+                Ok(count)
             } else {
                 let n = st.raw_execute().map_err(|e| map_err(e, &mcx))?;
                 Ok(n as i64)
@@ -1012,7 +1040,7 @@ impl Session {
             }
         }
         self.sqlerrd2 = rows;
-        Ok((r, rows_out))
+        Ok(r)
     }
 
     fn run_ddl(&mut self, st: &Stmt) -> Result<ExecResult, SqlError> {

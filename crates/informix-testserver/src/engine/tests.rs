@@ -1721,3 +1721,157 @@ fn odd_input_never_panics() {
         Cell::Int(1)
     );
 }
+
+// ------------------------------------------------------- complex types
+
+fn txt(s: &str) -> Cell {
+    Cell::Text(s.into())
+}
+
+#[test]
+fn complex_columns_describe_store_and_compare() {
+    let e = engine();
+    let mut s = sess(&e, "testdb");
+    exec(
+        &mut s,
+        "CREATE TABLE cx (id INT, s SET(INT NOT NULL), m MULTISET(VARCHAR(10) NOT NULL), \
+         l LIST(INTEGER NOT NULL), r ROW(a INT, b VARCHAR(10)))",
+    );
+    exec(
+        &mut s,
+        "INSERT INTO cx VALUES (1, SET{3,1,3}, MULTISET{'x','y','x'}, LIST{10,20,30}, ROW(30,'Alice'))",
+    );
+    exec(
+        &mut s,
+        "INSERT INTO cx VALUES (2, 'SET{5}', 'MULTISET{}', \"LIST{1, 2}\", 'ROW(1, ''it''''s'')')",
+    );
+    exec(&mut s, "INSERT INTO cx VALUES (3, NULL, NULL, NULL, NULL)");
+    let (_, rows, p) = run(&mut s, "SELECT s, m, l, r FROM cx ORDER BY id", &[]).unwrap();
+    let codes: Vec<u16> = p.columns.iter().map(|c| c.coltype).collect();
+    assert_eq!(codes, vec![19, 20, 21, 22]);
+    let names: Vec<&str> = p.columns.iter().map(|c| c.extended_name.as_str()).collect();
+    assert_eq!(
+        names,
+        vec![
+            "SET(integer not null)",
+            "MULTISET(varchar(10) not null)",
+            "LIST(integer not null)",
+            "ROW(a integer,b varchar(10))"
+        ]
+    );
+    assert_eq!(
+        rows[0],
+        vec![
+            txt("SET{3          ,1          }"),
+            txt("MULTISET{'x','y','x'}"),
+            txt("LIST{10         ,20         ,30         }"),
+            txt("ROW(30         ,'Alice')"),
+        ]
+    );
+    assert_eq!(
+        rows[1],
+        vec![
+            txt("SET{5          }"),
+            txt("MULTISET{}"),
+            txt("LIST{1          ,2          }"),
+            txt("ROW(1          ,'it''s')"),
+        ]
+    );
+    assert_eq!(
+        rows[2],
+        vec![Cell::Null, Cell::Null, Cell::Null, Cell::Null]
+    );
+    // Whole-value equality: SET/MULTISET ignore order, LIST does not.
+    let ids = |s: &mut Session, w: &str| -> Vec<Vec<Cell>> {
+        q(s, &format!("SELECT id FROM cx WHERE {w} ORDER BY id"))
+    };
+    assert_eq!(ids(&mut s, "s = SET{1,3}"), vec![vec![Cell::Int(1)]]);
+    assert_eq!(ids(&mut s, "s = 'SET{5}'"), vec![vec![Cell::Int(2)]]);
+    assert_eq!(
+        ids(&mut s, "m = MULTISET{'y','x','x'}"),
+        vec![vec![Cell::Int(1)]]
+    );
+    assert!(ids(&mut s, "m = MULTISET{'y','x'}").is_empty());
+    assert_eq!(ids(&mut s, "l = LIST{10,20,30}"), vec![vec![Cell::Int(1)]]);
+    assert!(ids(&mut s, "l = LIST{30,20,10}").is_empty());
+    assert_eq!(ids(&mut s, "r = ROW(30,'Alice')"), vec![vec![Cell::Int(1)]]);
+    assert_eq!(
+        ids(&mut s, "r <> ROW(30,'Alice')"),
+        vec![vec![Cell::Int(2)]]
+    );
+    assert_eq!(ids(&mut s, "s IS NULL"), vec![vec![Cell::Int(3)]]);
+    // UPDATE with a constructor; catalogue rows.
+    exec(&mut s, "UPDATE cx SET l = LIST{7} WHERE id = 3");
+    assert_eq!(
+        q(&mut s, "SELECT l FROM cx WHERE id = 3"),
+        vec![vec![txt("LIST{7          }")]]
+    );
+    assert_eq!(
+        q(
+            &mut s,
+            "SELECT coltype FROM syscolumns c, systables t WHERE c.tabid = t.tabid \
+             AND t.tabname = 'cx' ORDER BY colno"
+        ),
+        vec![
+            vec![Cell::Int(2)],
+            vec![Cell::Int(19)],
+            vec![Cell::Int(20)],
+            vec![Cell::Int(21)],
+            vec![Cell::Int(22)]
+        ]
+    );
+}
+
+#[test]
+fn complex_constructors_in_select_lists() {
+    let e = engine();
+    let mut s = sess(&e, "testdb");
+    let (_, rows, p) = run(
+        &mut s,
+        "SELECT SET{1,2}, LIST{'a','bc'}, ROW(1,'x'), MULTISET{1.5, 2} FROM systables WHERE tabid = 1",
+        &[],
+    )
+    .unwrap();
+    let names: Vec<&str> = p.columns.iter().map(|c| c.extended_name.as_str()).collect();
+    assert_eq!(
+        names,
+        vec![
+            "SET(integer not null)",
+            "LIST(varchar(2) not null)",
+            "ROW(field1 integer,field2 varchar(1))",
+            "MULTISET(decimal(32) not null)"
+        ]
+    );
+    assert_eq!(
+        rows,
+        vec![vec![
+            txt("SET{1          ,2          }"),
+            txt("LIST{'a','bc'}"),
+            txt("ROW(1          ,'x')"),
+            txt("MULTISET{1.5,2}"),
+        ]]
+    );
+}
+
+#[test]
+fn complex_errors() {
+    let e = engine();
+    let mut s = sess(&e, "testdb");
+    // Elements must be declared NOT NULL.
+    assert_eq!(err(&mut s, "CREATE TABLE bad (s SET(INT))").0, -201);
+    exec(
+        &mut s,
+        "CREATE TABLE cy (s SET(INT NOT NULL), r ROW(a INT, b INT))",
+    );
+    assert_eq!(err(&mut s, "INSERT INTO cy (s) VALUES ('hello')").0, -1260);
+    assert_eq!(
+        err(&mut s, "INSERT INTO cy (s) VALUES ('SET{1,x}')").0,
+        -1213
+    );
+    assert_eq!(err(&mut s, "INSERT INTO cy (r) VALUES (ROW(1))").0, -1260);
+    assert_eq!(
+        err(&mut s, "INSERT INTO cy (s) VALUES (SET{1, NULL})").0,
+        -9978
+    );
+    assert_eq!(err(&mut s, "SELECT s FROM cy WHERE s = ROW(1,2)").0, -1260);
+}

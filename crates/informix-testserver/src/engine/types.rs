@@ -3,15 +3,19 @@
 
 // The type codes are the protocol's; the engine names NULL's code NULLTYPE.
 pub use informix_protocol::row::types::{
-    BIGINT, BIGSERIAL, BYTE, CHAR, DATE, DATETIME, DECIMAL, FLOAT, INT8, INTEGER, INTERVAL, MONEY,
-    NCHAR, NULL as NULLTYPE, NVARCHAR, SERIAL, SERIAL8, SMALLFLOAT, SMALLINT, TEXT, UDTFIXED,
-    UDTVAR, VARCHAR,
+    BIGINT, BIGSERIAL, BYTE, CHAR, DATE, DATETIME, DECIMAL, FLOAT, INT8, INTEGER, INTERVAL, LIST,
+    MONEY, MULTISET, NCHAR, NULL as NULLTYPE, NVARCHAR, ROW, SERIAL, SERIAL8, SET, SMALLFLOAT,
+    SMALLINT, TEXT, UDTFIXED, UDTVAR, VARCHAR,
 };
 
 /// Extended ids of the fixed opaque types.
 pub const XID_BOOLEAN: u8 = 5;
 pub const XID_BLOB: u8 = 10;
 pub const XID_CLOB: u8 = 11;
+
+/// DESCRIBE/syscolumns length of SET, MULTISET, LIST and ROW columns (an
+/// emulator choice: the maximum text size of a value).
+pub const COMPLEX_LEN: u16 = 32739;
 
 /// Time units as they appear in qualifiers.
 pub const TU_YEAR: u8 = 0;
@@ -182,6 +186,7 @@ impl Ty {
             UDTFIXED if self.xid == XID_BOOLEAN => Class::Bool,
             UDTFIXED => Class::Byte,
             NULLTYPE => Class::Null,
+            SET | MULTISET | LIST | ROW => Class::Complex,
             _ => Class::Char,
         }
     }
@@ -199,6 +204,17 @@ impl Ty {
             Class::Bool => Rep::Bool,
             Class::Byte => Rep::Blob,
             Class::Null => Rep::Null,
+            Class::Complex => Rep::Complex,
+        }
+    }
+
+    /// Length reported by DESCRIBE and syscolumns (complex types keep their
+    /// registry id in `len`, which is process-local).
+    pub fn wire_len(self) -> u16 {
+        if super::complex::is_complex(self.code) {
+            COMPLEX_LEN
+        } else {
+            self.len
         }
     }
 
@@ -210,9 +226,10 @@ impl Ty {
         matches!(self.code, CHAR | NCHAR)
     }
 
-    /// Name shown as DESCRIBE's extended name.
+    /// Name shown as DESCRIBE's extended name (complex types: their schema).
     pub fn extended_name(self) -> &'static str {
         match (self.code, self.xid) {
+            (SET | MULTISET | LIST | ROW, _) => super::complex::schema(self),
             (UDTVAR, _) => "lvarchar",
             (UDTFIXED, XID_BOOLEAN) => "boolean",
             (UDTFIXED, XID_BLOB) => "blob",
@@ -235,6 +252,7 @@ impl Ty {
                 }
             }
             Rep::DtText => "TEXT",
+            Rep::Complex => "TEXT COLLATE IFXCPLX",
             Rep::Blob | Rep::Null => "BLOB",
         }
     }
@@ -253,6 +271,8 @@ pub enum Class {
     Bool,
     Byte,
     Null,
+    /// SET, MULTISET, LIST, ROW.
+    Complex,
 }
 
 /// Storage representation of a value in SQLite.
@@ -278,6 +298,8 @@ pub enum Rep {
     Blob,
     /// Untyped NULL.
     Null,
+    /// Canonical text of a SET/MULTISET/LIST/ROW value (collation IFXCPLX).
+    Complex,
 }
 
 impl Rep {

@@ -1471,15 +1471,68 @@ fn run_query(
     generation: u32,
 ) -> Result<Cursor, SqlError> {
     let prepared = &stmt.prepared;
+    // Keep the rows while a first SQ_RET_TYPE could still change their encoding.
+    let keep = stmt.return_types.is_empty() && values::depends_on_return_types(&stmt.columns);
+    if prepared.is_query && !keep && stmt.writes.is_empty() {
+        return stream_cursor(db, stmt, params, codec, generation);
+    }
     let rows = if prepared.is_query {
         db.query(prepared, params)?
     } else {
         db.execute(prepared, params)?;
         Vec::new()
     };
-    // Keep the rows while a first SQ_RET_TYPE could still change their encoding.
-    let keep = stmt.return_types.is_empty() && values::depends_on_return_types(&stmt.columns);
     build_cursor(stmt, rows, codec, generation, keep)
+}
+
+fn empty_cursor(generation: u32, raw: Option<Vec<Vec<Cell>>>) -> Cursor {
+    Cursor {
+        scroll: false,
+        data: Vec::new(),
+        offsets: vec![0],
+        next: 0,
+        current: 0,
+        dead: false,
+        blobs: BlobStore {
+            generation,
+            values: Vec::new(),
+        },
+        files: Vec::new(),
+        raw,
+    }
+}
+
+/// [`build_cursor`] for a query with no client files and no rows to keep: each row is
+/// encoded as the engine produces it, with no row set in between. The outcome is the
+/// same: an engine error wins over an encoding error, which is the first row's.
+fn stream_cursor(
+    db: &mut DbSession,
+    stmt: &Stmt,
+    params: &[Param],
+    codec: TextCodec,
+    generation: u32,
+) -> Result<Cursor, SqlError> {
+    let enc = RowEncoder::new(&stmt.columns, codec, &stmt.return_types);
+    let mut cursor = empty_cursor(generation, None);
+    cursor.data.reserve(4096);
+    let mut failed: Option<SqlError> = None;
+    db.query_each(&stmt.prepared, params, &mut |row: &mut Vec<Cell>| {
+        if failed.is_none() {
+            let at = begin_tuple(&mut cursor.data);
+            match enc.encode_row(row, &mut cursor.data, &mut cursor.blobs) {
+                Ok(()) => {
+                    finish_tuple(&mut cursor.data, at);
+                    cursor.offsets.push(cursor.data.len());
+                }
+                Err(e) => failed = Some(e),
+            }
+        }
+        Ok(())
+    })?;
+    match failed {
+        Some(e) => Err(e),
+        None => Ok(cursor),
+    }
 }
 
 /// Encodes a result set into TUPLE messages (and its client files and BYTE/TEXT values).
