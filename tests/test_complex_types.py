@@ -81,3 +81,19 @@ def test_constructor_in_select_list(cur: informix_db.Cursor) -> None:
         informix_db.CollectionValue(b"LIST{'a','bc'}", "list", "LIST(varchar(2) not null)"),
         informix_db.RowValue(b"ROW(1          ,'x')", "ROW(field1 integer,field2 varchar(1))"),
     )
+
+
+def test_fetched_values_bind_back(cur: informix_db.Cursor) -> None:
+    """A RowValue / CollectionValue is a parameter too: it is sent as its text form."""
+    table = create_table(cur, COLUMNS)
+    cur.execute(
+        f"INSERT INTO {table} VALUES "
+        "(1, SET{3, 1}, MULTISET{'x'}, LIST{10, 20}, ROW('Alice', 30))"
+    )
+    cur.execute(f"SELECT s, m, l, r FROM {table} WHERE id = 1")
+    values = cur.fetchone()
+    cur.execute(f"INSERT INTO {table} VALUES (2, ?, ?, ?, ?)", values)
+    cur.execute(f"SELECT s, m, l, r FROM {table} WHERE id = 2")
+    assert cur.fetchone() == values
+    cur.execute(f"SELECT COUNT(*) FROM {table} WHERE s = ? AND r = ?", (values[0], values[3]))
+    assert cur.fetchone() == (2,)

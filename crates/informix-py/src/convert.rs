@@ -156,6 +156,14 @@ fn param_from_py(v: &Bound<'_, PyAny>, codec: TextCodec) -> PyResult<Param> {
             months: v.getattr("months")?.extract()?,
         }));
     }
+    // ROW and collection values travel as their text form, which the server converts to
+    // the column's type on assignment (as it does for any string).
+    let row = ROW_VALUE.import(py, "informix_db._types", "RowValue")?;
+    let collection = COLLECTION_VALUE.import(py, "informix_db._types", "CollectionValue")?;
+    if v.is_instance(row)? || v.is_instance(collection)? {
+        let raw: Vec<u8> = v.getattr("raw")?.extract()?;
+        return Ok(Param::Str(codec.decode(&raw)));
+    }
     Err(client(
         py,
         ErrorKind::Programming,
