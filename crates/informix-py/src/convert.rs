@@ -7,7 +7,6 @@ use informix_protocol::codec::datetime::{self, DateTime, Interval, Qualifier, Ti
 use informix_protocol::codec::decimal::{self, Decimal};
 use informix_protocol::codec::int8::decode_int8;
 use informix_protocol::row::{Cell, CellReader, ColumnKind, trim_char};
-use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{
@@ -491,9 +490,4 @@ fn hex_to_bytes(b: &[u8]) -> Option<Vec<u8>> {
                 .and_then(|s| u8::from_str_radix(s, 16).ok())
         })
         .collect()
-}
-
-#[allow(dead_code)]
-fn type_error(msg: &str) -> PyErr {
-    PyTypeError::new_err(msg.to_owned())
 }

@@ -14,7 +14,7 @@ use std::time::Duration;
 use informix_client::{Columns, ConnectOptions, Connection, Execution, ResultStream, TextCodec};
 use parking_lot::Mutex;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyTuple};
+use pyo3::types::{PyDict, PyList};
 
 use crate::errors::to_py;
 
@@ -410,6 +410,5 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<NativeResult>()?;
     m.add_class::<pool::NativePool>()?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
-    let _ = PyTuple::empty(m.py());
     Ok(())
 }
