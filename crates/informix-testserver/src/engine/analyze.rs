@@ -2389,26 +2389,12 @@ impl<'a> Analyzer<'a> {
         ty: Ty,
         scope_tables: Option<(&str, &TableMeta, &str)>,
     ) -> Result<String, SqlError> {
-        let mut scope = Scope::new(None);
-        if let Some((qual, tm, alias)) = scope_tables {
-            let cols = tm
-                .cols
-                .iter()
-                .map(|c| SCol {
-                    name: c.name.clone(),
-                    sql: format!("\"{alias}\".{}", ident(&c.name)),
-                    ty: c.ty,
-                    rep: c.ty.rep(),
-                    notnull: c.notnull,
-                })
-                .collect();
-            scope.tables.push(STable {
-                name: qual.to_string(),
-                alias: alias.to_string(),
-                cols,
-                owner: tm.owner.clone(),
-            });
-        }
+        let scope = match scope_tables {
+            Some((qual, tm, alias)) => {
+                table_scope(qual, tm, alias, |c| format!("\"{alias}\".{}", ident(c)))
+            }
+            None => Scope::new(None),
+        };
         let te = self.expr(e, &scope)?;
         Ok(self.coerce(te, ty).sql)
     }
@@ -2421,24 +2407,7 @@ impl<'a> Analyzer<'a> {
         tm: &TableMeta,
         alias: &str,
     ) -> Result<String, SqlError> {
-        let mut scope = Scope::new(None);
-        let cols = tm
-            .cols
-            .iter()
-            .map(|c| SCol {
-                name: c.name.clone(),
-                sql: format!("\"{alias}\".{}", ident(&c.name)),
-                ty: c.ty,
-                rep: c.ty.rep(),
-                notnull: c.notnull,
-            })
-            .collect();
-        scope.tables.push(STable {
-            name: qual.to_string(),
-            alias: alias.to_string(),
-            cols,
-            owner: tm.owner.clone(),
-        });
+        let scope = table_scope(qual, tm, alias, |c| format!("\"{alias}\".{}", ident(c)));
         self.cond(e, &scope)
     }
 
@@ -2464,26 +2433,37 @@ impl<'a> Analyzer<'a> {
 
     /// A CHECK constraint over a table's columns, as SQLite SQL.
     pub fn check_sql(&mut self, e: &Expr, tm: &TableMeta) -> Result<String, SqlError> {
-        let mut scope = Scope::new(None);
-        let cols = tm
-            .cols
-            .iter()
-            .map(|c| SCol {
-                name: c.name.clone(),
-                sql: ident(&c.name),
-                ty: c.ty,
-                rep: c.ty.rep(),
-                notnull: c.notnull,
-            })
-            .collect();
-        scope.tables.push(STable {
-            name: tm.name.clone(),
-            alias: String::new(),
-            cols,
-            owner: tm.owner.clone(),
-        });
+        let scope = table_scope(&tm.name, tm, "", ident);
         self.cond(e, &scope)
     }
+}
+
+/// A scope holding one table, its columns addressed in SQLite as `column_sql(name)`.
+fn table_scope(
+    qual: &str,
+    tm: &TableMeta,
+    alias: &str,
+    column_sql: impl Fn(&str) -> String,
+) -> Scope<'static> {
+    let mut scope = Scope::new(None);
+    let cols = tm
+        .cols
+        .iter()
+        .map(|c| SCol {
+            name: c.name.clone(),
+            sql: column_sql(&c.name),
+            ty: c.ty,
+            rep: c.ty.rep(),
+            notnull: c.notnull,
+        })
+        .collect();
+    scope.tables.push(STable {
+        name: qual.to_string(),
+        alias: alias.to_string(),
+        cols,
+        owner: tm.owner.clone(),
+    });
+    scope
 }
 
 fn split_and<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {

@@ -637,16 +637,7 @@ impl DdlCx<'_> {
                         k.kind == ConsKind::NotNull && k.cols.first() == Some(&tm.cols[i].name)
                     })
                     .and_then(|k| k.name.clone());
-                tm.cons.push(ConsMeta {
-                    name: named.unwrap_or_else(|| format!("n{tabid}_{constrid}")),
-                    constrid,
-                    kind: 'N',
-                    cols: vec![i],
-                    idx: None,
-                    check: None,
-                    refs: None,
-                });
-                constrid += 1;
+                push_not_null(&mut tm, i, named, &mut constrid);
             }
         }
         for k in &ct.constraints {
@@ -1185,16 +1176,7 @@ impl DdlCx<'_> {
                     src.push(None);
                     if nt.cols[nt.cols.len() - 1].notnull {
                         let i = nt.cols.len() - 1;
-                        nt.cons.push(ConsMeta {
-                            name: format!("n{}_{constrid}", nt.tabid),
-                            constrid,
-                            kind: 'N',
-                            cols: vec![i],
-                            idx: None,
-                            check: None,
-                            refs: None,
-                        });
-                        constrid += 1;
+                        push_not_null(&mut nt, i, None, &mut constrid);
                     }
                     for k in cons {
                         self.add_constraint(&mut nt, k, &mut constrid)?;
@@ -1258,16 +1240,7 @@ impl DdlCx<'_> {
                     };
                     nt.cons.retain(|k| !(k.kind == 'N' && k.cols == vec![i]));
                     if nt.cols[i].notnull {
-                        nt.cons.push(ConsMeta {
-                            name: format!("n{}_{constrid}", nt.tabid),
-                            constrid,
-                            kind: 'N',
-                            cols: vec![i],
-                            idx: None,
-                            check: None,
-                            refs: None,
-                        });
-                        constrid += 1;
+                        push_not_null(&mut nt, i, None, &mut constrid);
                     }
                     for k in cons {
                         self.add_constraint(&mut nt, k, &mut constrid)?;
@@ -1719,4 +1692,20 @@ pub fn write_sysdatabases(
         ])?;
     }
     Ok(())
+}
+
+/// Records column `i`'s NOT NULL constraint, named `n<tabid>_<constrid>` unless the DDL
+/// named it, as a real server's catalogue does.
+fn push_not_null(tm: &mut TableMeta, i: usize, name: Option<String>, constrid: &mut i32) {
+    let id = *constrid;
+    tm.cons.push(ConsMeta {
+        name: name.unwrap_or_else(|| format!("n{}_{id}", tm.tabid)),
+        constrid: id,
+        kind: 'N',
+        cols: vec![i],
+        idx: None,
+        check: None,
+        refs: None,
+    });
+    *constrid += 1;
 }

@@ -1011,33 +1011,29 @@ impl<'a> Parser<'a> {
     }
 
     fn additive(&mut self) -> Result<Expr, SqlError> {
-        let mut l = self.mult()?;
-        loop {
-            let op = if self.eat_op("+") {
-                BinOp::Add
-            } else if self.eat_op("-") {
-                BinOp::Sub
-            } else {
-                return Ok(l);
-            };
-            let r = self.mult()?;
-            l = Expr::Bin(op, Box::new(l), Box::new(r));
-        }
+        self.left_assoc(&[("+", BinOp::Add), ("-", BinOp::Sub)], Self::mult)
     }
 
     fn mult(&mut self) -> Result<Expr, SqlError> {
-        let mut l = self.unary()?;
-        loop {
-            let op = if self.eat_op("*") {
-                BinOp::Mul
-            } else if self.eat_op("/") {
-                BinOp::Div
-            } else {
-                return Ok(l);
-            };
-            let r = self.unary()?;
+        self.left_assoc(&[("*", BinOp::Mul), ("/", BinOp::Div)], Self::unary)
+    }
+
+    /// One precedence level of left-associative binary operators over `operand`.
+    fn left_assoc(
+        &mut self,
+        ops: &[(&str, BinOp)],
+        operand: fn(&mut Self) -> Result<Expr, SqlError>,
+    ) -> Result<Expr, SqlError> {
+        let mut l = operand(self)?;
+        while let Some(op) = ops
+            .iter()
+            .find(|(text, _)| self.eat_op(text))
+            .map(|(_, op)| *op)
+        {
+            let r = operand(self)?;
             l = Expr::Bin(op, Box::new(l), Box::new(r));
         }
+        Ok(l)
     }
 
     fn unary(&mut self) -> Result<Expr, SqlError> {
