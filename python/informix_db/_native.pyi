@@ -5,22 +5,28 @@ from typing import Any
 
 __version__: str
 
-def connect(
-    host: str,
-    port: int,
-    user: str,
-    password: str | None,
-    database: str | None = None,
-    server: str = "informix",
-    connect_timeout: float | None = None,
-    read_timeout: float | None = None,
-    keepalive: bool = True,
-    client_locale: str = "en_US.8859-1",
-    env: list[tuple[str, str]] | None = None,
-    autocommit: bool = False,
-    tls: dict[str, Any] | None = None,
-    statement_cache_size: int = 32,
-) -> NativeConnection: ...
+class ConnectSpec:
+    """Validated connection settings, shared by ``connect`` and ``NativePool``."""
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        user: str,
+        password: str | None,
+        database: str | None = None,
+        server: str = "informix",
+        connect_timeout: float | None = None,
+        read_timeout: float | None = None,
+        keepalive: bool = True,
+        client_locale: str = "en_US.8859-1",
+        env: list[tuple[str, str]] | None = None,
+        autocommit: bool = False,
+        tls: dict[str, Any] | None = None,
+        statement_cache_size: int = 32,
+    ) -> None: ...
+
+def connect(spec: ConnectSpec) -> NativeConnection: ...
 
 class NativeConnection:
     def execute(

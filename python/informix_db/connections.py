@@ -732,12 +732,12 @@ def connect(host: str | None = None, port: int | None = None, *, dsn: str | None
         log.debug("connecting to %s:%s server=%s database=%s user=%s tls=%s", host_name,
                   port_number, settings["server"], db, user_name, tls_opts is not None)
     try:
-        native = _native.connect(
+        native = _native.connect(_native.ConnectSpec(
             host_name, port_number, user_name, settings["password"], db, settings["server"],
             settings["connect_timeout"], settings["read_timeout"], bool(settings["keepalive"]),
             settings["client_locale"], list(env_settings.items()), bool(settings["autocommit"]),
             tls_opts, int(settings["statement_cache_size"]),
-        )
+        ))
     except Exception as exc:
         log.debug("connection to %s:%s as %s failed: %s", host_name, port_number, user_name,
                   exc)

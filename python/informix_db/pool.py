@@ -164,12 +164,13 @@ def build_native_pool(connect_kwargs: dict[str, Any],
     settings the Python wrappers need. Blocks: call it off the event loop."""
     s = _resolve_connect(connect_kwargs)
     opts = pool_settings(pool_kwargs)
-    native = _native.NativePool(
+    spec = _native.ConnectSpec(
         str(s["host"]), s["port"], str(s["user"]), s["password"], s["database"],
         str(s["server"]), s["connect_timeout"], s["read_timeout"], bool(s["keepalive"]),
         str(s["client_locale"]), list(s["env"].items()), bool(s["autocommit"]), s["tls_opts"],
-        int(s["statement_cache_size"]), on_event=_on_event, **opts,
+        int(s["statement_cache_size"]),
     )
+    native = _native.NativePool(spec, on_event=_on_event, **opts)
     log.debug("pool created for %s:%s database=%s user=%s min_size=%s max_size=%s",
               s["host"], s["port"], s["database"], s["user"], opts["min_size"],
               opts["max_size"])

@@ -6,67 +6,26 @@
 
 mod convert;
 mod errors;
+mod options;
 mod pool;
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use informix_client::{Columns, ConnectOptions, Connection, Execution, ResultStream, TextCodec};
+use informix_client::{Columns, Connection, Execution, ResultStream, TextCodec};
 use parking_lot::Mutex;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::PyList;
 
 use crate::errors::to_py;
+use crate::options::ConnectSpec;
 
-fn secs(v: Option<f64>) -> Option<Duration> {
-    v.filter(|s| s.is_finite() && *s > 0.0)
-        .map(Duration::from_secs_f64)
-}
-
-/// Opens a connection. Keyword names follow the reference driver.
+/// Opens a connection with validated settings.
 #[pyfunction]
-#[pyo3(signature = (host, port, user, password, database=None, server="informix".to_owned(),
-    connect_timeout=None, read_timeout=None, keepalive=true, client_locale="en_US.8859-1".to_owned(),
-    env=None, autocommit=false, tls=None, statement_cache_size=32))]
-#[allow(clippy::too_many_arguments)]
-fn connect(
-    py: Python<'_>,
-    host: String,
-    port: u16,
-    user: String,
-    password: Option<String>,
-    database: Option<String>,
-    server: String,
-    connect_timeout: Option<f64>,
-    read_timeout: Option<f64>,
-    keepalive: bool,
-    client_locale: String,
-    env: Option<Vec<(String, String)>>,
-    autocommit: bool,
-    tls: Option<Bound<'_, PyDict>>,
-    statement_cache_size: usize,
-) -> PyResult<NativeConnection> {
-    let tls = tls.as_ref().map(pool::tls_from_dict).transpose()?;
-    let opts = ConnectOptions {
-        host,
-        port,
-        user,
-        password,
-        database,
-        server,
-        connect_timeout: secs(connect_timeout).or(Some(Duration::from_secs(30))),
-        read_timeout: secs(read_timeout),
-        keepalive,
-        client_locale,
-        env: env.unwrap_or_default(),
-        autocommit,
-        tls,
-        app_name: None,
-        statement_cache_size,
-    };
+fn connect(py: Python<'_>, spec: &ConnectSpec) -> PyResult<NativeConnection> {
+    let opts = &spec.opts;
     let codec = TextCodec::from_locale(&opts.client_locale);
     let conn = py
-        .detach(|| Connection::connect(&opts))
+        .detach(|| Connection::connect(opts))
         .map_err(|e| to_py(py, &e))?;
     Ok(NativeConnection { conn, codec })
 }
@@ -406,6 +365,7 @@ impl NativeResult {
 #[pymodule(gil_used = false)]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(connect, m)?)?;
+    m.add_class::<options::ConnectSpec>()?;
     m.add_class::<NativeConnection>()?;
     m.add_class::<NativeResult>()?;
     m.add_class::<pool::NativePool>()?;

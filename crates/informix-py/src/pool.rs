@@ -10,8 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use informix_client::{
-    AsyncAcquire, Checkout, ConnectOptions, ErrorKind, Pool, PoolConfig, PoolError, PoolEvent,
-    TextCodec, TlsOptions,
+    AsyncAcquire, Checkout, ErrorKind, Pool, PoolConfig, PoolError, PoolEvent, TextCodec,
 };
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -19,6 +18,7 @@ use pyo3::types::{PyDict, PyTuple};
 
 use crate::NativeConnection;
 use crate::errors::{client, to_py};
+use crate::options::{ConnectSpec, optional_seconds, seconds};
 
 fn pool_exception(py: Python<'_>, class: &str, message: String) -> PyErr {
     let built = py
@@ -42,55 +42,6 @@ pub(crate) fn pool_err(py: Python<'_>, e: PoolError) -> PyErr {
     }
 }
 
-/// Durations beyond this (including infinity) mean "forever" for the pool.
-const FOREVER_SECS: f64 = 100.0 * 365.0 * 24.0 * 3600.0;
-
-fn seconds(name: &str, v: f64) -> PyResult<Duration> {
-    if v.is_nan() || v < 0.0 {
-        return Err(PyValueError::new_err(format!(
-            "{name} must be a non-negative number of seconds, not {v}"
-        )));
-    }
-    Ok(Duration::from_secs_f64(v.min(FOREVER_SECS)))
-}
-
-/// None or a non-positive value turns the feature off.
-fn optional_seconds(name: &str, v: Option<f64>) -> PyResult<Option<Duration>> {
-    match v {
-        None => Ok(None),
-        Some(s) if s <= 0.0 => Ok(None),
-        Some(s) => seconds(name, s).map(Some),
-    }
-}
-
-/// TLS settings from the dict the Python layer builds (see `connections._tls_options`).
-pub(crate) fn tls_from_dict(d: &Bound<'_, PyDict>) -> PyResult<TlsOptions> {
-    Ok(TlsOptions {
-        ca_file: d
-            .get_item("ca_file")?
-            .map(|v| v.extract::<std::path::PathBuf>())
-            .transpose()?,
-        ca_der: d
-            .get_item("ca_der")?
-            .map(|v| v.extract::<Vec<Vec<u8>>>())
-            .transpose()?
-            .unwrap_or_default(),
-        server_name: d
-            .get_item("server_name")?
-            .map(|v| v.extract::<String>())
-            .transpose()?,
-        client_cert: match (d.get_item("client_cert")?, d.get_item("client_key")?) {
-            (Some(c), Some(k)) => Some((c.extract()?, k.extract()?)),
-            _ => None,
-        },
-        danger_accept_invalid_certs: d
-            .get_item("danger_accept_invalid_certs")?
-            .map(|v| v.extract::<bool>())
-            .transpose()?
-            .unwrap_or(false),
-    })
-}
-
 /// The pool: one per server/database/user. Thread-safe; every method may be called
 /// from any thread.
 #[pyclass(frozen, module = "informix_db._native")]
@@ -109,10 +60,7 @@ impl NativePool {
 #[pymethods]
 impl NativePool {
     #[new]
-    #[pyo3(signature = (host, port, user, password, database=None, server="informix".to_owned(),
-        connect_timeout=None, read_timeout=None, keepalive=true,
-        client_locale="en_US.8859-1".to_owned(), env=None, autocommit=false, tls=None,
-        statement_cache_size=32, *, min_size=0, max_size=10, acquire_timeout=30.0,
+    #[pyo3(signature = (spec, *, min_size=0, max_size=10, acquire_timeout=30.0,
         max_lifetime=Some(1800.0), lifetime_jitter=0.1, idle_timeout=Some(600.0),
         health_check_after=0.5, check_timeout=5.0, reset_timeout=5.0, leak_threshold=None,
         reconnect_base=0.1, reconnect_max=5.0, max_waiting=0, housekeeping_interval=1.0,
@@ -120,20 +68,7 @@ impl NativePool {
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
-        host: String,
-        port: u16,
-        user: String,
-        password: Option<String>,
-        database: Option<String>,
-        server: String,
-        connect_timeout: Option<f64>,
-        read_timeout: Option<f64>,
-        keepalive: bool,
-        client_locale: String,
-        env: Option<Vec<(String, String)>>,
-        autocommit: bool,
-        tls: Option<Bound<'_, PyDict>>,
-        statement_cache_size: usize,
+        spec: &ConnectSpec,
         min_size: usize,
         max_size: usize,
         acquire_timeout: f64,
@@ -150,25 +85,7 @@ impl NativePool {
         housekeeping_interval: f64,
         on_event: Option<Py<PyAny>>,
     ) -> PyResult<Self> {
-        let tls = tls.map(|d| tls_from_dict(&d)).transpose()?;
-        let connect = ConnectOptions {
-            host,
-            port,
-            user,
-            password,
-            database,
-            server,
-            connect_timeout: optional_seconds("connect_timeout", connect_timeout)?
-                .or(Some(Duration::from_secs(30))),
-            read_timeout: optional_seconds("read_timeout", read_timeout)?,
-            keepalive,
-            client_locale,
-            env: env.unwrap_or_default(),
-            autocommit,
-            tls,
-            app_name: None,
-            statement_cache_size,
-        };
+        let connect = spec.opts.clone();
         if !(0.0..=1.0).contains(&lifetime_jitter) {
             return Err(PyValueError::new_err(
                 "lifetime_jitter must be between 0 and 1",
