@@ -10,10 +10,15 @@
         ...
     await pool.close()
 
-How it works: every connection has its own worker thread (a daemon thread started on
-first use and gone after a while unused) that runs that connection's blocking calls in
-order, with the GIL released while it waits for the server; results come back to the
-event loop through ``loop.call_soon_threadsafe``. asyncio's default executor is never
+How it works: ``execute`` of a statement the connection has prepared before (the usual
+case: statements are cached per connection) runs on the event loop itself: the request
+is written without waiting, the socket is watched with ``loop.add_reader``, and the
+replies are parsed when they have all arrived, so no thread is involved and the loop
+never blocks on the server. Everything else (the first execution of a statement,
+fetches of further batches of a large result, commit, close, ...) runs on the
+connection's own worker thread (a daemon thread started on first use and gone after a
+while unused), in order, with the GIL released while it waits for the server; results
+come back through ``loop.call_soon_threadsafe``. asyncio's default executor is never
 used. Waiting for a pooled connection uses no thread at all: the Rust pool calls back
 when a connection is handed over.
 
@@ -31,6 +36,7 @@ import asyncio
 import collections
 import functools
 import logging
+import select
 import threading
 from collections.abc import Callable, Sequence
 from types import TracebackType
@@ -162,6 +168,18 @@ async def _run_on(worker: _Worker, fn: Callable[..., Any], *args: Any,
         raise
 
 
+def _poll_blocking(pending: Any) -> Any:
+    """On a worker thread, for loops that cannot watch sockets: waits for each read."""
+    result = pending.poll(False)
+    while result is None:
+        fd = pending.fileno()
+        if fd is None:
+            return pending.poll(False)
+        select.select([fd], [], [])
+        result = pending.poll(True)
+    return result
+
+
 def _close_quietly(conn: Any) -> None:
     try:
         conn.close()
@@ -176,15 +194,89 @@ class AsyncConnection:
         self._conn = connection
         self._worker = worker or _Worker("informix_db-conn")
         self._broken = False
+        # The loop watching our socket, the socket, and the execute waiting on it.
+        self._watch_loop: asyncio.AbstractEventLoop | None = None
+        self._watch_fd = -1
+        self._reading: tuple[Any, asyncio.Future[Any]] | None = None
 
     async def _call(self, fn: Callable[..., Any], *args: Any,
                     on_orphan: Callable[[Any], None] | None = None) -> Any:
         return await _run_on(self._worker, fn, *args, on_inflight_cancel=self._abort_inflight,
                              on_orphan=on_orphan)
 
+    async def _finish(self, pending: Any) -> Any:
+        """Reads a started execute's replies on the event loop as they arrive: no thread
+        hop, and the loop never waits on the server (reads happen on readiness only).
+
+        The socket stays registered with the loop between statements (registering costs
+        more than a query's own client-side work); it is unregistered when the connection
+        leaves this object's hands (close, release to a pool) or turns out lost.
+        """
+        result = pending.poll(False)
+        if result is not None:
+            return result
+        fd = pending.fileno()
+        if fd is None:  # the connection is gone: poll reports why
+            return pending.poll(False)
+        loop = asyncio.get_running_loop()
+        if self._watch_loop is not loop or self._watch_fd != fd:
+            self._stop_watching()
+            try:
+                loop.add_reader(fd, self._on_readable)
+            except NotImplementedError:  # a loop without readers (Windows' proactor)
+                return await self._call(_poll_blocking, pending)
+            self._watch_loop, self._watch_fd = loop, fd
+        fut: asyncio.Future[Any] = loop.create_future()
+        self._reading = (pending, fut)
+        try:
+            return await fut
+        except asyncio.CancelledError:
+            # The replies can no longer be read in order: the session is cut.
+            self._reading = None
+            self._broken = True
+            self._stop_watching()
+            pending.abort()
+            raise
+        except BaseException:
+            if self._conn.closed:
+                self._stop_watching()
+            raise
+
+    def _on_readable(self) -> None:
+        reading = self._reading
+        if reading is None:
+            # Input nobody asked for (the server hung up, say): stop watching; the next
+            # call on this connection reports what happened.
+            self._stop_watching()
+            return
+        pending, fut = reading
+        try:
+            result = pending.poll(True)
+        except BaseException as exc:  # noqa: BLE001 - handed to the awaiting task
+            self._reading = None
+            if not fut.done():
+                fut.set_exception(exc)
+            return
+        if result is not None:
+            self._reading = None
+            if fut.done():  # cancelled meanwhile: nobody takes this result
+                result.close()
+            else:
+                fut.set_result(result)
+
+    def _stop_watching(self) -> None:
+        loop, self._watch_loop = self._watch_loop, None
+        if loop is not None:
+            try:
+                loop.remove_reader(self._watch_fd)
+            except Exception:  # a closed loop forgets its readers anyway
+                log.debug("removing the socket reader failed", exc_info=True)
+        self._watch_fd = -1
+
     def _abort_inflight(self) -> None:
         # The exchange is half done: nobody may use this session again.
         self._broken = True
+        self._stop_watching()
         try:
             self._conn._native.abort()
         except Exception:
@@ -218,6 +310,7 @@ class AsyncConnection:
         await self._call(setattr, self._conn, "autocommit", bool(value))
 
     async def close(self) -> None:
+        self._stop_watching()
         if not self._conn.closed:
             try:
                 await self._call(self._conn.close)
@@ -295,7 +388,12 @@ class AsyncCursor:
     async def execute(self, operation: str, parameters: Sequence[Any] | None = None
                       ) -> AsyncCursor:
         self._buffer.clear()
-        await self.connection._call(self._cur.execute, operation, parameters)
+        cur = self._cur
+        pending = cur._start_nowait(operation, parameters)
+        if pending is None:
+            await self.connection._call(cur._run, operation, parameters)
+        else:
+            cur._take(await self.connection._finish(pending))
         return self
 
     async def executemany(self, operation: str, seq_of_parameters: Any) -> AsyncCursor:
@@ -312,7 +410,7 @@ class AsyncCursor:
     async def fetchone(self) -> Any:
         if self._buffer:
             return self._buffer.popleft()
-        if self._cur._rows_local:
+        if self._cur._next_row_local:
             # Nothing to wait for: answer on the loop instead of a worker hop.
             return self._cur.fetchone()
         return await self.connection._call(self._cur.fetchone)
@@ -479,6 +577,7 @@ class AsyncConnectionPool(_PoolBase):
         self._release(conn, broken or conn._broken, False)
 
     def _release(self, conn: AsyncConnection, broken: bool, lost: bool) -> None:
+        conn._stop_watching()
         self._release_native(conn._conn._native, broken, lost, False)
 
     def connection(self, timeout: float | None = None) -> _AsyncConnectionContext:

@@ -203,6 +203,11 @@ class Cursor:
     # -- execution -----------------------------------------------------------
 
     def execute(self, operation: str, parameters: Sequence[Any] | None = None) -> Cursor:
+        self._start(operation)
+        return self._run(operation, parameters)
+
+    def _start(self, operation: str) -> None:
+        """Forgets the previous statement's result; checks and logs the new one."""
         self._check_open()
         self._discard()
         self.description = None
@@ -212,10 +217,25 @@ class Cursor:
             raise ProgrammingError("operation must be a str")
         if log.isEnabledFor(logging.DEBUG):
             log.debug("execute: %s", operation if len(operation) <= 500 else operation[:500] + "...")
+
+    def _run(self, operation: str, parameters: Sequence[Any] | None) -> Cursor:
         if self._scrollable:
             result = self.connection._native.execute(operation, parameters, True)
         else:
             result = self.connection._native.execute(operation, parameters)
+        return self._take(result)
+
+    def _start_nowait(self, operation: str, parameters: Sequence[Any] | None) -> Any:
+        """For informix_db.aio: writes the statement and returns its pending execute, whose
+        replies the event loop reads when the socket is readable; None when it cannot
+        run that way (then call ``_run``, which waits)."""
+        self._start(operation)
+        if self._scrollable:
+            return None
+        return self.connection._native.start_execute(operation, parameters)
+
+    def _take(self, result: Any) -> Cursor:
+        """Adopts a native result: description and first rows, or the row count."""
         self._result = result
         if result.is_query:
             self.description = result.description
@@ -385,7 +405,14 @@ class Cursor:
     @property
     def _rows_local(self) -> bool:
         """Every remaining row is already in memory: fetches will not touch the wire."""
-        return not self._scrollable and (self._exhausted or self._result is None)
+        if self._scrollable:
+            return False
+        return self._exhausted or self._result is None or self._result.rows_buffered
+
+    @property
+    def _next_row_local(self) -> bool:
+        """The next fetchone() will not touch the wire."""
+        return self._rows_local or (not self._scrollable and self._pos < len(self._rows))
 
     def fetchone(self) -> Any:
         self._check_result()

@@ -15,7 +15,7 @@ use informix_protocol::login::{LoginRequest, LoginResponse, ServerIdentity};
 use informix_protocol::message::{CLIENT_PROTOCOLS, ClientMessage, ServerError, ServerMessage};
 use informix_protocol::row::ColumnKind;
 use informix_protocol::tags::stmt;
-use parking_lot::Mutex;
+use parking_lot::{ArcMutexGuard, Mutex, RawMutex};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::fastpath::FastPathValue;
@@ -165,7 +165,8 @@ struct Session {
 }
 
 struct Shared {
-    session: Mutex<Option<Session>>,
+    /// The wire mutex. In an `Arc` so that a [`PendingExecute`] can own its guard.
+    session: Arc<Mutex<Option<Session>>>,
     cleanup: Mutex<Vec<Cleanup>>,
     closed: AtomicBool,
     in_transaction: AtomicBool,
@@ -347,7 +348,7 @@ impl Connection {
         );
         Ok(Connection {
             shared: Arc::new(Shared {
-                session: Mutex::new(Some(session)),
+                session: Arc::new(Mutex::new(Some(session))),
                 cleanup: Mutex::new(Vec::new()),
                 closed: AtomicBool::new(false),
                 in_transaction: AtomicBool::new(false),
@@ -416,20 +417,42 @@ impl Connection {
         let mut guard = self.shared.session.lock();
         let session = guard.as_mut().ok_or_else(Error::closed)?;
         let result = f(session, &self.shared);
-        match &result {
-            Err(e) if e.connection_lost => {
-                if let Some(s) = guard.take() {
-                    s.wire.shutdown();
-                }
-                self.shared.closed.store(true, Ordering::Release);
-                self.shared.in_transaction.store(false, Ordering::Release);
-            }
-            _ => {
-                let now = self.shared.epoch.elapsed().as_millis() as u64;
-                self.shared.last_used_ms.store(now, Ordering::Relaxed);
-            }
-        }
+        self.shared.settle(&mut guard, &result);
         result
+    }
+
+    /// Starts `execute` for an event loop: writes the statement's one flight and returns
+    /// without waiting, holding the wire until the replies are read with
+    /// [`PendingExecute::poll`]. `Ok(None)` when that is not possible without waiting
+    /// (the wire is busy, the statement is not prepared yet, earlier rows must be read
+    /// first, client files or BYTE/TEXT are involved): use [`Connection::execute`].
+    pub fn start_execute(&self, sql: &str, params: &[Param]) -> Result<Option<PendingExecute>> {
+        let plan = BindPlan::new(sql, params.len())?;
+        let sql = plan.sql.as_deref().unwrap_or(sql);
+        let params = plan.arrange(params);
+        let Some(mut guard) = self.shared.session.try_lock_arc() else {
+            return Ok(None);
+        };
+        let session = guard.as_mut().ok_or_else(Error::closed)?;
+        if !session.runs_in_one_flight(sql, params.len()) {
+            return Ok(None);
+        }
+        let result = (|| {
+            let mut bind = Vec::new();
+            if !params.is_empty() {
+                encode_bind(&mut bind, &params, session.codec)?;
+            }
+            session.prelude(&self.shared)?;
+            let stmt = session.prepare(sql, params.len())?;
+            let begin = session.needs_begin(&self.shared, stmt.statement_type);
+            session.send_statement(&self.shared, stmt, &bind, begin)
+        })();
+        self.shared.settle(&mut guard, &result);
+        Ok(Some(PendingExecute {
+            flight: Some(result?),
+            guard,
+            conn: self.clone(),
+        }))
     }
 
     /// Prepares (or reuses) and runs one statement.
@@ -640,6 +663,23 @@ impl Connection {
 }
 
 impl Shared {
+    /// After an exchange: a lost session is dropped for good, a live one marked used.
+    fn settle<T>(&self, slot: &mut Option<Session>, result: &Result<T>) {
+        match result {
+            Err(e) if e.connection_lost => {
+                if let Some(s) = slot.take() {
+                    s.wire.shutdown();
+                }
+                self.closed.store(true, Ordering::Release);
+                self.in_transaction.store(false, Ordering::Release);
+            }
+            _ => {
+                let now = self.epoch.elapsed().as_millis() as u64;
+                self.last_used_ms.store(now, Ordering::Relaxed);
+            }
+        }
+    }
+
     fn enqueue(&self, c: Cleanup) {
         self.cleanup.lock().push(c);
     }
@@ -944,18 +984,56 @@ impl Session {
             ));
         }
         let begin = may_begin && self.needs_begin(shared, stmt.statement_type);
+        if stmt.is_query && scroll {
+            if begin {
+                ClientMessage::Begin.encode(&mut self.wire.out);
+                ClientMessage::Eot.encode(&mut self.wire.out);
+            }
+            return self.open_scroll(shared, conn, &stmt, &bind, begin);
+        }
+        let flight = self.send_statement(shared, stmt, &bind, begin)?;
+        self.receive_statement(shared, conn, flight, true)
+    }
+
+    /// Whether `execute(sql)` would write one flight and then only read its replies:
+    /// the statement is prepared already, nothing earlier needs reading first, and no
+    /// reply can pause for client files or BYTE/TEXT fetches.
+    fn runs_in_one_flight(&mut self, sql: &str, param_count: usize) -> bool {
+        if self.file_mode {
+            return false;
+        }
+        if let Some(active) = &self.active {
+            let st = active.lock();
+            let batch_owed = st.in_flight && !st.abandoned;
+            let rows_to_keep = !st.scroll && st.server_open && !st.exhausted && !st.abandoned;
+            if batch_owed || rows_to_keep {
+                return false;
+            }
+        }
+        match self.cache.get(sql, param_count) {
+            Some(stmt) => !stmt.columns.as_ref().is_some_and(|c| c.has_blobs),
+            None => false,
+        }
+    }
+
+    /// Writes a prepared statement's execution (OPEN and the first fetches for a query,
+    /// EXECUTE otherwise) in one flight; its replies are read by [`Session::receive_statement`].
+    fn send_statement(
+        &mut self,
+        shared: &Shared,
+        stmt: Arc<CachedStatement>,
+        bind: &[u8],
+        begin: bool,
+    ) -> Result<Flight> {
         if begin {
             ClientMessage::Begin.encode(&mut self.wire.out);
             ClientMessage::Eot.encode(&mut self.wire.out);
         }
         let id = stmt.id;
-        let autocommit_ansi = self.ansi && shared.autocommit.load(Ordering::Acquire);
-        let result = if stmt.is_query && scroll {
-            self.open_scroll(shared, conn, &stmt, &bind, begin)?
-        } else if stmt.is_query {
+        let shape = if stmt.is_query {
             if !bind.is_empty() {
                 ClientMessage::StatementId(id).encode(&mut self.wire.out);
-                self.wire.out.extend_from_slice(&bind);
+                self.wire.out.extend_from_slice(bind);
                 ClientMessage::Eot.encode(&mut self.wire.out);
             }
             let name = self.next_cursor_name();
@@ -982,147 +1060,179 @@ impl Session {
                     },
                 );
             }
-            self.send()?;
-            self.read_begin_reply(shared, begin)?;
-            if !bind.is_empty() {
-                let mut reply = Reply::default();
-                read_reply(&mut self.wire, &mut reply, |_| {})?;
-                if let Some(e) = reply.error {
-                    // The OPEN and FETCH replies still follow; drain them before reporting.
-                    for _ in 0..fetches {
-                        let mut r = Reply::default();
-                        read_reply(&mut self.wire, &mut r, |_| {})?;
-                    }
-                    return Err(Error::server(&e));
-                }
-            }
-            let columns = stmt
-                .columns
-                .clone()
-                .unwrap_or_else(|| Columns::new(Vec::new()));
-            let mut state = StreamState {
-                statement_id: id,
-                columns: columns.clone(),
-                batches: VecDeque::new(),
-                server_open: true,
-                exhausted: false,
-                rowcount: -1,
-                scroll: false,
-                closed_by_other: false,
-                abandoned: false,
-                in_flight: false,
-            };
-            let mut first_error = None;
-            for _ in 0..fetches {
-                let mut batch = RowBatch::default();
-                let mut reply = Reply::default();
-                read_reply(&mut self.wire, &mut reply, |m| {
-                    if let ServerMessage::Tuple { payload, .. } = m {
-                        batch.push(payload);
-                    }
-                })?;
-                if let Some(e) = reply.error {
-                    first_error.get_or_insert(e);
-                    continue;
-                }
-                if batch.is_empty() {
-                    state.exhausted = true;
-                } else if !state.exhausted {
-                    state.batches.push_back(batch);
-                }
-                if let Some(d) = reply.done {
-                    state.rowcount = i64::from(d.rows);
-                }
-            }
-            if let Some(e) = first_error {
-                write_stmt(&mut self.wire.out, id, ClientMessage::Close);
-                self.round_trip_one().ok();
-                return Err(Error::server(&e));
-            }
-            for batch in state.batches.iter_mut() {
-                self.fetch_blobs(id, &columns, batch)?;
-            }
-            if !state.exhausted && !columns.has_blobs && !self.file_mode {
-                // A large result: have the next batch on its way while these convert.
-                self.request_batch(id)?;
-                state.in_flight = true;
-            }
-            let rowcount = state.rowcount;
-            let state = Arc::new(Mutex::new(state));
-            self.active = Some(state.clone());
-            Execution {
-                summary: ExecSummary {
-                    statement_type: stmt.statement_type,
-                    rowcount,
-                    serial: 0,
-                    serial8: None,
-                },
-                columns: stmt.columns.clone(),
-                stream: Some(ResultStream {
-                    conn: conn.clone(),
-                    state,
-                    columns,
-                }),
+            FlightShape::Query {
+                bound: !bind.is_empty(),
+                fetches,
             }
         } else {
             ClientMessage::StatementId(id).encode(&mut self.wire.out);
-            self.wire.out.extend_from_slice(&bind);
+            self.wire.out.extend_from_slice(bind);
             ClientMessage::Execute.encode(&mut self.wire.out);
             ClientMessage::Eot.encode(&mut self.wire.out);
             let release = !self.cache.is_cached(id);
+            let autocommit_commit = self.ansi && shared.autocommit.load(Ordering::Acquire);
             // RELEASE and the ANSI autocommit COMMIT ride in the same flight, except when
             // the EXECUTE may stop for a client file: nothing may follow it then.
-            let follow_ups = |out: &mut Vec<u8>| {
-                if release {
-                    write_stmt(out, id, ClientMessage::Release);
-                }
-                if autocommit_ansi {
-                    ClientMessage::Commit.encode(out);
-                    ClientMessage::Eot.encode(out);
-                }
-            };
             if !self.file_mode {
-                follow_ups(&mut self.wire.out);
+                write_follow_ups(&mut self.wire.out, id, release, autocommit_commit);
             }
-            self.send()?;
-            self.read_begin_reply(shared, begin)?;
-            let mut reply = Reply::default();
-            read_reply(&mut self.wire, &mut reply, |_| {})?;
-            if self.file_mode && (release || autocommit_ansi) {
-                follow_ups(&mut self.wire.out);
-                self.send()?;
-            }
-            for _ in 0..usize::from(release) + usize::from(autocommit_ansi) {
-                let mut r = Reply::default();
-                read_reply(&mut self.wire, &mut r, |_| {})?;
-            }
-            if let Some(e) = reply.error {
-                return Err(Error::server(&e));
-            }
-            match stmt.statement_type {
-                stmt::BEGIN_WORK => shared.in_transaction.store(true, Ordering::Release),
-                stmt::COMMIT_WORK | stmt::ROLLBACK_WORK => {
-                    shared.in_transaction.store(false, Ordering::Release)
-                }
-                _ => {}
-            }
-            let done = reply.done.unwrap_or_default();
-            Execution {
-                summary: ExecSummary {
-                    statement_type: stmt.statement_type,
-                    rowcount: if reply.done.is_some() {
-                        i64::from(done.rows)
-                    } else {
-                        -1
-                    },
-                    serial: done.serial,
-                    serial8: reply.serial8,
-                },
-                columns: None,
-                stream: None,
+            FlightShape::Statement {
+                release,
+                autocommit_commit,
             }
         };
-        Ok(result)
+        self.wire.flush()?;
+        Ok(Flight {
+            stmt,
+            begin,
+            owed: std::mem::take(&mut self.owed),
+            shape,
+        })
+    }
+
+    /// Reads the replies to a flight written by [`Session::send_statement`]. With
+    /// `blocking` false every reply is already buffered and nothing here may wait on
+    /// the server again (the event loop is running it): a failed OPEN's cursor is then
+    /// closed with the next exchange instead of a round trip of its own.
+    fn receive_statement(
+        &mut self,
+        shared: &Shared,
+        conn: &Connection,
+        flight: Flight,
+        blocking: bool,
+    ) -> Result<Execution> {
+        self.read_prelude_replies(flight.owed)?;
+        self.read_begin_reply(shared, flight.begin)?;
+        let stmt = flight.stmt;
+        let id = stmt.id;
+        match flight.shape {
+            FlightShape::Query { bound, fetches } => {
+                if bound {
+                    let mut reply = Reply::default();
+                    read_reply(&mut self.wire, &mut reply, |_| {})?;
+                    if let Some(e) = reply.error {
+                        // The OPEN and FETCH replies still follow; drain them before reporting.
+                        for _ in 0..fetches {
+                            let mut r = Reply::default();
+                            read_reply(&mut self.wire, &mut r, |_| {})?;
+                        }
+                        return Err(Error::server(&e));
+                    }
+                }
+                let columns = stmt
+                    .columns
+                    .clone()
+                    .unwrap_or_else(|| Columns::new(Vec::new()));
+                let mut state = StreamState {
+                    statement_id: id,
+                    columns: columns.clone(),
+                    batches: VecDeque::new(),
+                    server_open: true,
+                    exhausted: false,
+                    rowcount: -1,
+                    scroll: false,
+                    closed_by_other: false,
+                    abandoned: false,
+                    in_flight: false,
+                };
+                let mut first_error = None;
+                for _ in 0..fetches {
+                    let mut batch = RowBatch::default();
+                    let mut reply = Reply::default();
+                    read_reply(&mut self.wire, &mut reply, |m| {
+                        if let ServerMessage::Tuple { payload, .. } = m {
+                            batch.push(payload);
+                        }
+                    })?;
+                    if let Some(e) = reply.error {
+                        first_error.get_or_insert(e);
+                        continue;
+                    }
+                    if batch.is_empty() {
+                        state.exhausted = true;
+                    } else if !state.exhausted {
+                        state.batches.push_back(batch);
+                    }
+                    if let Some(d) = reply.done {
+                        state.rowcount = i64::from(d.rows);
+                    }
+                }
+                if let Some(e) = first_error {
+                    write_stmt(&mut self.wire.out, id, ClientMessage::Close);
+                    if blocking {
+                        self.round_trip_one().ok();
+                    } else {
+                        self.owed += 1;
+                    }
+                    return Err(Error::server(&e));
+                }
+                for batch in state.batches.iter_mut() {
+                    self.fetch_blobs(id, &columns, batch)?;
+                }
+                if !state.exhausted && !columns.has_blobs && !self.file_mode {
+                    // A large result: have the next batch on its way while these convert.
+                    self.request_batch(id)?;
+                    state.in_flight = true;
+                }
+                let rowcount = state.rowcount;
+                let state = Arc::new(Mutex::new(state));
+                self.active = Some(state.clone());
+                Ok(Execution {
+                    summary: ExecSummary {
+                        statement_type: stmt.statement_type,
+                        rowcount,
+                        serial: 0,
+                        serial8: None,
+                    },
+                    columns: stmt.columns.clone(),
+                    stream: Some(ResultStream {
+                        conn: conn.clone(),
+                        state,
+                        columns,
+                    }),
+                })
+            }
+            FlightShape::Statement {
+                release,
+                autocommit_commit,
+            } => {
+                let mut reply = Reply::default();
+                read_reply(&mut self.wire, &mut reply, |_| {})?;
+                if self.file_mode && (release || autocommit_commit) {
+                    write_follow_ups(&mut self.wire.out, id, release, autocommit_commit);
+                    self.send()?;
+                }
+                for _ in 0..usize::from(release) + usize::from(autocommit_commit) {
+                    let mut r = Reply::default();
+                    read_reply(&mut self.wire, &mut r, |_| {})?;
+                }
+                if let Some(e) = reply.error {
+                    return Err(Error::server(&e));
+                }
+                match stmt.statement_type {
+                    stmt::BEGIN_WORK => shared.in_transaction.store(true, Ordering::Release),
+                    stmt::COMMIT_WORK | stmt::ROLLBACK_WORK => {
+                        shared.in_transaction.store(false, Ordering::Release)
+                    }
+                    _ => {}
+                }
+                let done = reply.done.unwrap_or_default();
+                Ok(Execution {
+                    summary: ExecSummary {
+                        statement_type: stmt.statement_type,
+                        rowcount: if reply.done.is_some() {
+                            i64::from(done.rows)
+                        } else {
+                            -1
+                        },
+                        serial: done.serial,
+                        serial8: reply.serial8,
+                    },
+                    columns: None,
+                    stream: None,
+                })
+            }
+        }
     }
 
     /// `CURNAME SCROLL OPEN`: the cursor stays open on the server, nothing is fetched yet.
@@ -1321,6 +1431,52 @@ fn write_stmt(out: &mut Vec<u8>, id: i16, msg: ClientMessage<'_>) {
     ClientMessage::Eot.encode(out);
 }
 
+/// Writes the RELEASE of an uncached statement and the ANSI autocommit COMMIT.
+fn write_follow_ups(out: &mut Vec<u8>, id: i16, release: bool, commit: bool) {
+    if release {
+        write_stmt(out, id, ClientMessage::Release);
+    }
+    if commit {
+        ClientMessage::Commit.encode(out);
+        ClientMessage::Eot.encode(out);
+    }
+}
+
+/// A statement's execution on the wire, and what its replies will be.
+struct Flight {
+    stmt: Arc<CachedStatement>,
+    /// An implicit BEGIN went first.
+    begin: bool,
+    /// Replies to earlier cleanup PDUs that come before this flight's own.
+    owed: usize,
+    shape: FlightShape,
+}
+
+enum FlightShape {
+    Query {
+        bound: bool,
+        fetches: usize,
+    },
+    Statement {
+        release: bool,
+        autocommit_commit: bool,
+    },
+}
+
+impl Flight {
+    /// How many EOT-terminated replies the server owes for it.
+    fn replies(&self) -> usize {
+        let own = match self.shape {
+            FlightShape::Query { bound, fetches } => usize::from(bound) + fetches,
+            FlightShape::Statement {
+                release,
+                autocommit_commit,
+            } => 1 + usize::from(release) + usize::from(autocommit_commit),
+        };
+        self.owed + usize::from(self.begin) + own
+    }
+}
+
 /// What one reply (up to EOT) said besides rows.
 #[derive(Default)]
 struct Reply {
@@ -1393,6 +1549,69 @@ fn read_reply(
             }
             ServerMessage::Exit => return Err(Error::lost("server ended the session")),
             other => on_message(other),
+        }
+    }
+}
+
+/// An execute whose flight is on the wire and whose replies are still to be read: the
+/// event-loop half of [`Connection::start_execute`]. It holds the wire mutex until it is
+/// finished; dropped unfinished, the half-read session is unusable and is cut.
+pub struct PendingExecute {
+    guard: ArcMutexGuard<RawMutex, Option<Session>>,
+    conn: Connection,
+    /// None once finished (or failed).
+    flight: Option<Flight>,
+}
+
+/// What [`PendingExecute::poll`] found.
+pub enum Polled {
+    Ready(Execution),
+    /// Wait until the socket is readable, then poll again.
+    Waiting(PendingExecute),
+}
+
+impl PendingExecute {
+    /// The socket to watch for readability.
+    pub fn socket(&self) -> Option<std::os::fd::RawFd> {
+        self.guard.as_ref().map(|s| s.wire.transport().raw_fd())
+    }
+
+    /// Takes in what has arrived and, once every reply is there, reads them. Pass
+    /// `socket_readable` only when the socket was seen readable: the one read made then
+    /// returns at once, so this never waits on the server.
+    pub fn poll(mut self, socket_readable: bool) -> Result<Polled> {
+        let result = self.advance(socket_readable);
+        let shared = self.conn.shared.clone();
+        shared.settle(&mut self.guard, &result);
+        match result {
+            Ok(Some(exec)) => Ok(Polled::Ready(exec)),
+            Ok(None) => Ok(Polled::Waiting(self)),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn advance(&mut self, socket_readable: bool) -> Result<Option<Execution>> {
+        let session = self.guard.as_mut().ok_or_else(Error::closed)?;
+        let Some(flight) = self.flight.take() else {
+            return Err(Error::interface("statement already finished"));
+        };
+        session.wire.take_ready(socket_readable)?;
+        if !session.wire.replies_buffered(flight.replies()) {
+            self.flight = Some(flight);
+            return Ok(None);
+        }
+        session
+            .receive_statement(&self.conn.shared, &self.conn, flight, false)
+            .map(Some)
+    }
+}
+
+impl Drop for PendingExecute {
+    fn drop(&mut self) {
+        if self.flight.take().is_some() {
+            // Abandoned with replies unread: nobody can use this session again.
+            let lost: Result<()> = Err(Error::lost("statement abandoned before its reply"));
+            self.conn.shared.settle(&mut self.guard, &lost);
         }
     }
 }
@@ -1505,6 +1724,12 @@ impl ResultStream {
             let pos = position.unwrap_or(if scroll_type == 6 { target } else { -1 });
             Ok(Some((batch, pos)))
         })
+    }
+
+    /// Every remaining row is in memory: further batches will not touch the wire.
+    pub fn rows_buffered(&self) -> bool {
+        let st = self.state.lock();
+        !st.scroll && (st.exhausted || !st.server_open)
     }
 
     /// Row count the server reported so far (-1 if none yet).

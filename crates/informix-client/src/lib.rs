@@ -14,8 +14,8 @@ pub mod transport;
 pub mod wire;
 
 pub use connection::{
-    Columns, Connection, DatabaseMode, ExecSummary, Execution, FileExecution, ResultStream,
-    RowBatch, ServerInfo,
+    Columns, Connection, DatabaseMode, ExecSummary, Execution, FileExecution, PendingExecute,
+    Polled, ResultStream, RowBatch, ServerInfo,
 };
 pub use error::{Error, ErrorKind, Result};
 pub use fastpath::FastPathValue;

@@ -53,6 +53,11 @@ impl Transport {
         }
     }
 
+    /// The socket's descriptor, for readiness checks by an event loop.
+    pub fn raw_fd(&self) -> std::os::fd::RawFd {
+        std::os::fd::AsRawFd::as_raw_fd(self.tcp())
+    }
+
     pub fn set_read_timeout(&self, t: Option<Duration>) -> io::Result<()> {
         self.tcp().set_read_timeout(t)
     }

@@ -1,6 +1,6 @@
 //! Buffered message I/O over a transport: whole PDUs out, whole messages in.
 
-use std::io::{Read, Write};
+use std::io::{ErrorKind, Read, Write};
 
 use informix_protocol::message::ServerMessage;
 use informix_protocol::wire::DecodeError;
@@ -9,6 +9,26 @@ use crate::error::{Error, Result, io_error};
 use crate::transport::Transport;
 
 const READ_CHUNK: usize = 64 * 1024;
+
+/// Runs one read on `tcp` switched to non-blocking mode: `Ok(None)` when nothing was there.
+fn read_nonblocking<T>(
+    tcp: &mut std::net::TcpStream,
+    mut read: impl FnMut(&mut std::net::TcpStream) -> std::io::Result<T>,
+) -> std::io::Result<Option<T>> {
+    tcp.set_nonblocking(true)?;
+    let got = loop {
+        match read(tcp) {
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            other => break other,
+        }
+    };
+    tcp.set_nonblocking(false)?;
+    match got {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if e.kind() == ErrorKind::WouldBlock => Ok(None),
+        Err(e) => Err(e),
+    }
+}
 
 pub struct Wire {
     io: Transport,
@@ -66,8 +86,8 @@ impl Wire {
             .map_err(|e| io_error("write to server failed", &e))
     }
 
-    /// Reads more bytes from the transport into the buffer.
-    fn fill(&mut self) -> Result<()> {
+    /// Drops consumed bytes when that is cheap or worthwhile.
+    fn compact(&mut self) {
         if self.rpos > 0 && self.rpos == self.rbuf.len() {
             self.rbuf.clear();
             self.rpos = 0;
@@ -75,6 +95,11 @@ impl Wire {
             self.rbuf.drain(..self.rpos);
             self.rpos = 0;
         }
+    }
+
+    /// Reads more bytes from the transport into the buffer.
+    fn fill(&mut self) -> Result<()> {
+        self.compact();
         let len = self.rbuf.len();
         self.rbuf.resize(len + READ_CHUNK, 0);
         let n = loop {
@@ -92,6 +117,95 @@ impl Wire {
             return Err(Error::lost("server closed the connection mid-read"));
         }
         Ok(())
+    }
+
+    /// Takes in what the transport has without waiting for the server: with
+    /// `socket_readable` (the caller saw the socket readable) one non-blocking read from
+    /// the socket; for TLS also every byte already decrypted, which a readiness check on
+    /// the socket cannot see. A readiness report that turns out stale costs nothing.
+    pub fn take_ready(&mut self, socket_readable: bool) -> Result<()> {
+        self.compact();
+        let len = self.rbuf.len();
+        self.rbuf.resize(len + READ_CHUNK, 0);
+        let got = self.read_ready(len, socket_readable);
+        match got {
+            Ok(end) => {
+                self.rbuf.truncate(end);
+                Ok(())
+            }
+            Err(e) => {
+                self.rbuf.truncate(len);
+                Err(e)
+            }
+        }
+    }
+
+    /// [`Wire::take_ready`] into `rbuf[at..]` (already sized); returns the new end.
+    fn read_ready(&mut self, mut at: usize, socket_readable: bool) -> Result<usize> {
+        let closed = || Error::lost("server closed the connection mid-read");
+        match &mut self.io {
+            Transport::Plain(tcp) => {
+                if socket_readable {
+                    match read_nonblocking(tcp, |t| t.read(&mut self.rbuf[at..])) {
+                        Ok(Some(0)) => return Err(closed()),
+                        Ok(Some(n)) => at += n,
+                        Ok(None) => {}
+                        Err(e) => return Err(io_error("read from server failed", &e)),
+                    }
+                }
+            }
+            Transport::Tls(tls) => {
+                if socket_readable {
+                    let conn = &mut tls.conn;
+                    match read_nonblocking(&mut tls.sock, |sock| conn.read_tls(sock)) {
+                        Ok(Some(0)) => return Err(closed()),
+                        Ok(_) => {}
+                        Err(e) => return Err(io_error("read from server failed", &e)),
+                    }
+                    tls.conn
+                        .process_new_packets()
+                        .map_err(|e| Error::lost(format!("TLS error from server: {e}")))?;
+                    while tls.conn.wants_write() {
+                        tls.conn
+                            .write_tls(&mut tls.sock)
+                            .map_err(|e| io_error("write to server failed", &e))?;
+                    }
+                }
+                loop {
+                    if at == self.rbuf.len() {
+                        self.rbuf.resize(at + READ_CHUNK, 0);
+                    }
+                    match tls.conn.reader().read(&mut self.rbuf[at..]) {
+                        Ok(0) => return Err(Error::lost("server ended the TLS session")),
+                        Ok(n) => at += n,
+                        Err(e) if e.kind() == ErrorKind::WouldBlock => break,
+                        Err(e) => return Err(io_error("read from server failed", &e)),
+                    }
+                }
+            }
+        }
+        Ok(at)
+    }
+
+    /// Whether the buffer holds `replies` whole replies (each ends with SQ_EOT), so
+    /// reading them cannot wait. An undecodable message counts as ready: reading it
+    /// reports the error.
+    pub fn replies_buffered(&self, replies: usize) -> bool {
+        let mut rest = &self.rbuf[self.rpos..];
+        let mut found = 0;
+        while found < replies {
+            match ServerMessage::decode(rest) {
+                Ok((msg, n)) => {
+                    if matches!(msg, ServerMessage::Eot) {
+                        found += 1;
+                    }
+                    rest = &rest[n..];
+                }
+                Err(DecodeError::Incomplete) => return false,
+                Err(_) => return true,
+            }
+        }
+        true
     }
 
     /// Reads one login packet (SL-framed), returning its type and body.

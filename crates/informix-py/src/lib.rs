@@ -11,7 +11,9 @@ mod pool;
 
 use std::sync::Arc;
 
-use informix_client::{Columns, Connection, Execution, ResultStream, TextCodec};
+use informix_client::{
+    Columns, Connection, Execution, PendingExecute, Polled, ResultStream, TextCodec,
+};
 use parking_lot::Mutex;
 use pyo3::prelude::*;
 use pyo3::types::PyList;
@@ -73,6 +75,31 @@ impl NativeConnection {
             })
             .map_err(|e| to_py(py, &e))?;
         NativeResult::new(py, exec, self.codec)
+    }
+
+    /// Starts `execute` for an event loop: the request is written and the replies are
+    /// left to [`NativePending::poll`]. None when the statement cannot run that way
+    /// (see `Connection::start_execute`); then use `execute`.
+    #[pyo3(signature = (sql, params=None))]
+    fn start_execute(
+        &self,
+        py: Python<'_>,
+        sql: &str,
+        params: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Option<NativePending>> {
+        let params = match params {
+            Some(p) if !p.is_none() => convert::params_from_py(p, self.codec)?,
+            _ => Vec::new(),
+        };
+        // Only writes (one flight, a few hundred bytes at most for typical statements)
+        // happen here, under a try-lock; nothing waits for the server.
+        let started = py
+            .detach(|| self.conn.start_execute(sql, &params))
+            .map_err(|e| to_py(py, &e))?;
+        Ok(started.map(|pending| NativePending {
+            pending: Mutex::new(Some(pending)),
+            codec: self.codec,
+        }))
     }
 
     /// Runs a statement that moves smart-LOB values through client files. `inputs` are
@@ -284,6 +311,47 @@ impl NativeResult {
     }
 }
 
+/// An execute waiting for its replies; it holds its connection's wire until done.
+#[pyclass(frozen, module = "informix_db._native")]
+struct NativePending {
+    pending: Mutex<Option<PendingExecute>>,
+    codec: TextCodec,
+}
+
+#[pymethods]
+impl NativePending {
+    /// The socket to wait on for readability (None once the connection is gone).
+    fn fileno(&self) -> Option<i32> {
+        self.pending
+            .lock()
+            .as_ref()
+            .and_then(PendingExecute::socket)
+    }
+
+    /// Reads what has arrived (one read when `readable`, which must only be passed
+    /// when the socket was seen readable); the result once every reply is in, else
+    /// None. Never waits for the server.
+    fn poll(&self, py: Python<'_>, readable: bool) -> PyResult<Option<NativeResult>> {
+        let Some(pending) = self.pending.lock().take() else {
+            return Err(pyo3::exceptions::PyRuntimeError::new_err(
+                "this execute has already finished",
+            ));
+        };
+        match pending.poll(readable).map_err(|e| to_py(py, &e))? {
+            Polled::Ready(exec) => NativeResult::new(py, exec, self.codec).map(Some),
+            Polled::Waiting(pending) => {
+                *self.pending.lock() = Some(pending);
+                Ok(None)
+            }
+        }
+    }
+
+    /// Gives up: the connection is cut, since its replies can no longer be read in order.
+    fn abort(&self) {
+        drop(self.pending.lock().take());
+    }
+}
+
 #[pymethods]
 impl NativeResult {
     #[getter]
@@ -344,6 +412,15 @@ impl NativeResult {
         }
     }
 
+    /// Every remaining row is in memory: fetches will not touch the wire.
+    #[getter]
+    fn rows_buffered(&self) -> bool {
+        self.stream
+            .lock()
+            .as_ref()
+            .is_none_or(|s| s.rows_buffered())
+    }
+
     /// Server row count reported so far.
     #[getter]
     fn stream_rowcount(&self) -> i64 {
@@ -368,6 +445,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<options::ConnectSpec>()?;
     m.add_class::<NativeConnection>()?;
     m.add_class::<NativeResult>()?;
+    m.add_class::<NativePending>()?;
     m.add_class::<pool::NativePool>()?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
