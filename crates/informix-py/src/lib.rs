@@ -3,6 +3,9 @@
 //! Rules kept throughout: every network wait runs detached from the interpreter
 //! (`py.detach`), the connection's wire mutex is only taken while detached, and Python
 //! objects are built after the mutex is released, straight from the received bytes.
+//! One deliberate exception: a [`NativePending`] (an asyncio execute) owns the wire
+//! between event-loop callbacks. It takes it with a try-lock, so the loop never waits
+//! for it, and any other thread waits for it detached, so the GIL never waits on it.
 
 mod convert;
 mod errors;
