@@ -864,8 +864,8 @@ impl Session {
         self.send()
     }
 
-    /// Reads the reply to an NFETCH already sent.
-    fn collect_batch(&mut self, id: i16, columns: &Columns) -> Result<RowBatch> {
+    /// Reads one NFETCH reply: its rows, and what else it said.
+    fn read_batch(&mut self) -> Result<(RowBatch, Reply)> {
         let mut batch = RowBatch::default();
         let mut reply = Reply::default();
         read_reply(&mut self.wire, &mut reply, |m| {
@@ -873,6 +873,12 @@ impl Session {
                 batch.push(payload);
             }
         })?;
+        Ok((batch, reply))
+    }
+
+    /// Reads the reply to an NFETCH already sent.
+    fn collect_batch(&mut self, id: i16, columns: &Columns) -> Result<RowBatch> {
+        let (mut batch, reply) = self.read_batch()?;
         reply.into_result()?;
         self.fetch_blobs(id, columns, &mut batch)?;
         Ok(batch)
@@ -1137,13 +1143,7 @@ impl Session {
                 };
                 let mut first_error = None;
                 for _ in 0..fetches {
-                    let mut batch = RowBatch::default();
-                    let mut reply = Reply::default();
-                    read_reply(&mut self.wire, &mut reply, |m| {
-                        if let ServerMessage::Tuple { payload, .. } = m {
-                            batch.push(payload);
-                        }
-                    })?;
+                    let (batch, reply) = self.read_batch()?;
                     if let Some(e) = reply.error {
                         first_error.get_or_insert(e);
                         continue;
