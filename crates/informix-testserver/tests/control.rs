@@ -11,17 +11,6 @@ use common::*;
 use informix_protocol::login::LoginResponse;
 use informix_protocol::message::ClientMessage;
 
-/// The control-channel id of the session whose client socket is `c`.
-fn session_id(ctl: &mut Control, c: &Client) -> u64 {
-    let list = ctl.ok("sessions");
-    let peer = format!("\"peer\":\"{}\"", c.local);
-    let at = list
-        .find(&peer)
-        .unwrap_or_else(|| panic!("{peer} in {list}"));
-    let obj_start = list[..at].rfind('{').unwrap();
-    json_num(&list[obj_start..], "id") as u64
-}
-
 #[test]
 fn sessions_and_round_trip_counters() {
     let srv = Server::start(&[]);

@@ -17,8 +17,8 @@ use informix_protocol::tags::{self, sl};
 use informix_protocol::wire::{DecodeError, WireWrite, latin1_to_string};
 
 use super::lobfile::{self, FileRead, FileWrite};
-use super::state::{SessionInfo, Shared, lock};
-use super::transport::Transport;
+use super::state::{Faults, SessionInfo, Shared, lock};
+use super::transport::{Input, Transport};
 use super::values::{self, BlobStore, Bound, FpOut, RowEncoder, TextCodec, sql_error};
 use crate::engine::{Cell, ColumnInfo, DbMode, Param, Prepared, Session as DbSession, SqlError};
 
@@ -28,6 +28,9 @@ const FLUSH_AT: usize = 256 * 1024;
 const BLOB_CHUNK: usize = 16 * 1024;
 /// Chunk size for SQ_FILE transfers in both directions.
 const FILE_CHUNK: usize = 16 * 1024;
+/// While a query runs, fetches are looked for each time this many more result bytes
+/// are encoded (so a result smaller than this is answered exactly as before).
+const EARLY_LOOK_EVERY: usize = 4 * 1024;
 
 /// SQ_FILE operations and the client's reply tags.
 mod file_op {
@@ -71,11 +74,31 @@ struct Cursor {
     /// The rows as the engine returned them, kept while an SQ_RET_TYPE that changes
     /// their encoding may still arrive (before the first fetch).
     raw: Option<Vec<Vec<Cell>>>,
+    /// The error that ended the query after replies had already gone out early: the
+    /// rows before it are still delivered, the fetch after them gets it.
+    failure: Option<SqlError>,
 }
 
 impl Cursor {
     fn rows(&self) -> usize {
         self.offsets.len().saturating_sub(1)
+    }
+
+    /// End (exclusive) of the next NFETCH batch: the rows from `next` whose payloads
+    /// (TUPLE headers not counted) fit in `budget` bytes, at least one.
+    fn batch_end(&self, budget: usize) -> usize {
+        let (start, n) = (self.next, self.rows());
+        let mut end = start;
+        let mut used = 0usize;
+        while end < n {
+            let size = self.offsets[end + 1] - self.offsets[end] - 8;
+            if end > start && used + size > budget {
+                break;
+            }
+            used += size;
+            end += 1;
+        }
+        end
     }
 
     fn tuple(&self, i: usize) -> &[u8] {
@@ -237,6 +260,232 @@ fn scan_request(buf: &[u8], from: usize) -> Scan {
     }
 }
 
+/// Messages in a run of requests (for the counters).
+fn count_messages(mut buf: &[u8]) -> u64 {
+    let mut n = 0;
+    while let Ok((_, used)) = ClientMessage::decode(buf) {
+        buf = &buf[used..];
+        n += 1;
+    }
+    n
+}
+
+/// The byte budget of an NFETCH batch.
+fn fetch_budget(buffer_size: i32) -> usize {
+    usize::try_from(buffer_size).unwrap_or(0).max(1)
+}
+
+/// A request that is nothing but `[SQ_ID(stmt)] SQ_NFETCH SQ_EOT`.
+struct LoneFetch {
+    budget: usize,
+    /// Its length in bytes.
+    len: usize,
+    messages: u64,
+}
+
+/// The request at the front of a buffer, as a running query sees it.
+enum Queued {
+    Fetch(LoneFetch),
+    /// Not all there yet (or nothing is).
+    Incomplete,
+    /// Something other than a lone NFETCH of the statement.
+    Other,
+}
+
+fn lone_fetch(buf: &[u8], stmt: usize) -> Queued {
+    let (mut pos, mut messages, mut budget) = (0, 0, None);
+    loop {
+        let (msg, used) = match ClientMessage::decode(&buf[pos..]) {
+            Ok(decoded) => decoded,
+            Err(DecodeError::Incomplete) => return Queued::Incomplete,
+            Err(DecodeError::Invalid(_)) => return Queued::Other,
+        };
+        pos += used;
+        messages += 1;
+        match (msg, budget) {
+            (ClientMessage::StatementId(id), None)
+                if messages == 1 && usize::try_from(id).ok() == Some(stmt) => {}
+            (ClientMessage::NFetch { buffer_size }, None) => {
+                budget = Some(fetch_budget(buffer_size));
+            }
+            (ClientMessage::Eot, Some(budget)) => {
+                return Queued::Fetch(LoneFetch {
+                    budget,
+                    len: pos,
+                    messages,
+                });
+            }
+            _ => return Queued::Other,
+        }
+    }
+}
+
+/// What OPEN left for its request's reply.
+enum Opened {
+    /// The reply is built as usual, after the query.
+    Pending,
+    /// The whole reply went out while the query ran.
+    RequestAnswered,
+}
+
+/// The next reply a running query may send (see [`EarlyReplies`]).
+#[derive(Clone, Copy)]
+enum Owed {
+    /// OPEN ends its request: the request's reply, once rows are coming.
+    Open,
+    /// `[SQ_ID] SQ_NFETCH SQ_EOT` ends OPEN's request: that batch, once it is full.
+    FetchInRequest { budget: usize },
+    /// The next request in the input if it is a lone NFETCH: its batch, once full.
+    QueuedFetch,
+    /// Nothing until the query ends: another kind of request is next, a fault is
+    /// active, or the client is gone.
+    Nothing,
+}
+
+impl Owed {
+    /// What a query may answer early, given what its OPEN's request holds after OPEN:
+    /// nothing unless that is EOT alone or one NFETCH of the same statement.
+    fn after_open(rest: &[u8], stmt: usize) -> Option<Owed> {
+        if matches!(ClientMessage::decode(rest), Ok((ClientMessage::Eot, n)) if n == rest.len()) {
+            return Some(Owed::Open);
+        }
+        match lone_fetch(rest, stmt) {
+            Queued::Fetch(f) if f.len == rest.len() => {
+                Some(Owed::FetchInRequest { budget: f.budget })
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Replies sent from inside a query's row sink while the query still runs. The engine
+/// holds the database lock until the query ends, so the session must not wait for the
+/// client meanwhile; it answers what has already arrived, each time
+/// [`EARLY_LOOK_EVERY`] more result bytes are encoded. Every reply is byte for byte
+/// what the finished cursor would have sent for its request; only its timing changes.
+/// Only full batches go out early (a row after the batch exists), so the batch that
+/// ends the result, with its DONE, always waits for the query's end.
+struct EarlyReplies<'a> {
+    input: &'a mut Input,
+    output: &'a mut dyn Write,
+    /// The session's pending output: earlier replies and the current one so far.
+    out: &'a mut Vec<u8>,
+    info: &'a SessionInfo,
+    faults: &'a Faults,
+    /// The statement whose cursor is being opened.
+    stmt: usize,
+    owed: Owed,
+    /// Encoded result size at which to look again.
+    look_at: usize,
+    /// OPEN's request has had its whole reply.
+    answered_request: bool,
+    /// A write failed: the client is gone.
+    broken: bool,
+}
+
+impl EarlyReplies<'_> {
+    /// Called after each row; answers whatever can be answered. An error stops the
+    /// query: the client is gone.
+    fn look(&mut self, cursor: &mut Cursor) -> Result<(), SqlError> {
+        if cursor.data.len() < self.look_at {
+            return Ok(());
+        }
+        self.look_at = cursor.data.len() + EARLY_LOOK_EVERY;
+        while self.answer_next(cursor) {}
+        if self.broken {
+            return Err(sql_error(-408));
+        }
+        Ok(())
+    }
+
+    /// Sends the next owed reply if it can go now; false when nothing more can.
+    fn answer_next(&mut self, cursor: &mut Cursor) -> bool {
+        if !faults_quiet(self.faults, self.info) {
+            // Faulty replies (delay, cut) come exactly as without streaming.
+            self.owed = Owed::Nothing;
+        }
+        match self.owed {
+            Owed::Nothing => false,
+            Owed::Open => {
+                self.answered_request = true;
+                self.owed = Owed::QueuedFetch;
+                self.send()
+            }
+            Owed::FetchInRequest { budget } => {
+                if !put_full_batch(self.out, cursor, budget) {
+                    return false;
+                }
+                self.answered_request = true;
+                self.owed = Owed::QueuedFetch;
+                self.send()
+            }
+            Owed::QueuedFetch => {
+                self.input.try_fill();
+                match lone_fetch(self.input.available(), self.stmt) {
+                    Queued::Incomplete => false,
+                    Queued::Other => {
+                        self.owed = Owed::Nothing;
+                        false
+                    }
+                    Queued::Fetch(f) => {
+                        if !put_full_batch(self.out, cursor, f.budget) {
+                            return false;
+                        }
+                        // Taken here instead of by the request loop: count it the same.
+                        self.input.consume(f.len);
+                        self.info.requests.fetch_add(1, Ordering::Relaxed);
+                        self.info.messages.fetch_add(f.messages, Ordering::Relaxed);
+                        self.send()
+                    }
+                }
+            }
+        }
+    }
+
+    /// Ends the reply and writes all pending output; false if the client is gone.
+    fn send(&mut self) -> bool {
+        self.out.put_i16(tags::SQ_EOT);
+        self.info.replies.fetch_add(1, Ordering::Relaxed);
+        if !write_out(self.output, self.out, self.info) {
+            self.broken = true;
+            self.owed = Owed::Nothing;
+        }
+        !self.broken
+    }
+}
+
+/// Appends the cursor's next batch if it is full, i.e. a row after it already exists,
+/// so the finished cursor would send exactly these rows and no DONE.
+fn put_full_batch(out: &mut Vec<u8>, cursor: &mut Cursor, budget: usize) -> bool {
+    let end = cursor.batch_end(budget);
+    if end == cursor.rows() {
+        return false;
+    }
+    out.extend_from_slice(&cursor.data[cursor.offsets[cursor.next]..cursor.offsets[end]]);
+    cursor.next = end;
+    true
+}
+
+/// No control-channel fault that shapes replies (delay, cut, refuse) is active.
+fn faults_quiet(faults: &Faults, info: &SessionInfo) -> bool {
+    faults.delay().is_none()
+        && faults.refused().is_none()
+        && info.cut_after.load(Ordering::SeqCst) < 0
+}
+
+/// Writes and clears `out`; false if the connection is gone.
+fn write_out(output: &mut dyn Write, out: &mut Vec<u8>, info: &SessionInfo) -> bool {
+    if out.is_empty() {
+        return true;
+    }
+    // Counted first, so that a client holding the reply finds it in the counters.
+    info.bytes_out
+        .fetch_add(out.len() as u64, Ordering::Relaxed);
+    let ok = output.write_all(out).is_ok() && output.flush().is_ok();
+    out.clear();
+    ok
+}
+
 enum Flow {
     Continue,
     Close,
@@ -265,6 +514,9 @@ pub struct SessionLoop {
     routines: Vec<Routine>,
     /// SQ_EXFPROUTINE seen: the SQ_BIND that follows carries the routine's arguments.
     pending_routine: Option<usize>,
+    /// Replies went out while a query ran: the next wait for the client is a turn even
+    /// if nothing is left to send by then.
+    sent_early: bool,
 }
 
 impl SessionLoop {
@@ -288,6 +540,7 @@ impl SessionLoop {
             files_written: 0,
             routines: Vec::new(),
             pending_routine: None,
+            sent_early: false,
         }
     }
 
@@ -309,16 +562,7 @@ impl SessionLoop {
     }
 
     fn flush(&mut self) -> bool {
-        if self.out.is_empty() {
-            return true;
-        }
-        let ok = self.transport.output.write_all(&self.out).is_ok()
-            && self.transport.output.flush().is_ok();
-        self.info
-            .bytes_out
-            .fetch_add(self.out.len() as u64, Ordering::Relaxed);
-        self.out.clear();
-        ok
+        write_out(&mut self.transport.output, &mut self.out, &self.info)
     }
 
     fn reply_done(&mut self) {
@@ -328,7 +572,7 @@ impl SessionLoop {
     /// Sends everything and counts a round trip: the client now has all answers and
     /// the server waits for it. Pipelined requests therefore cost one turn, not one each.
     fn flush_turn(&mut self) -> bool {
-        if !self.out.is_empty() {
+        if !self.out.is_empty() || std::mem::take(&mut self.sent_early) {
             self.info.round_trips.fetch_add(1, Ordering::Relaxed);
         }
         self.flush()
@@ -523,6 +767,7 @@ impl SessionLoop {
         self.pending_routine = None;
         let mut rest = request;
         let mut failed = false;
+        let mut answered = false;
         while !rest.is_empty() {
             let Ok((msg, n)) = ClientMessage::decode(rest) else {
                 break;
@@ -546,6 +791,20 @@ impl SessionLoop {
                     self.current = usize::try_from(id).unwrap_or(usize::MAX);
                 }
                 _ if failed => {}
+                ClientMessage::Open | ClientMessage::ReoptOpen => match self.open(rest) {
+                    Ok(Opened::RequestAnswered) => {
+                        // Its reply went out while the query ran: the rest is done.
+                        info.messages
+                            .fetch_add(count_messages(rest), Ordering::Relaxed);
+                        answered = true;
+                        break;
+                    }
+                    Ok(Opened::Pending) => {}
+                    Err(e) => {
+                        encode_error(&mut self.out, &server_error(&e));
+                        failed = true;
+                    }
+                },
                 msg => {
                     if let Err(e) = self.handle(msg) {
                         encode_error(&mut self.out, &server_error(&e));
@@ -563,8 +822,10 @@ impl SessionLoop {
                 encode_error(&mut self.out, &server_error(&e));
             }
         }
-        self.out.put_i16(tags::SQ_EOT);
-        self.reply_done();
+        if !answered {
+            self.out.put_i16(tags::SQ_EOT);
+            self.reply_done();
+        }
         let in_tx = self.db.as_ref().is_some_and(|d| d.in_transaction());
         info.in_transaction.store(in_tx, Ordering::Relaxed);
         Flow::Continue
@@ -690,7 +951,8 @@ impl SessionLoop {
                 self.stmt()?.scroll_requested = true;
                 Ok(())
             }
-            ClientMessage::Open | ClientMessage::ReoptOpen => self.open(),
+            // process() opens with the rest of the request, which may be answered early.
+            ClientMessage::Open | ClientMessage::ReoptOpen => self.open(&[]).map(drop),
             ClientMessage::NFetch { buffer_size } => self.nfetch(buffer_size),
             ClientMessage::SFetch {
                 scroll_type,
@@ -1014,27 +1276,61 @@ impl SessionLoop {
         Ok(())
     }
 
-    fn open(&mut self) -> Result<(), SqlError> {
+    /// OPEN; `rest` is what its request holds after it. A query with a large result
+    /// may answer that rest, and lone NFETCHes queued behind it, while it still runs.
+    fn open(&mut self, rest: &[u8]) -> Result<Opened, SqlError> {
         self.guard_scroll()?;
         let extra = self.read_client_files()?;
         self.generation = self.generation.wrapping_add(1);
         let generation = self.generation;
         let codec = self.codec;
+        let id = self.current;
+        let owed = if self.pending_routine.is_none() && self.intake.is_none() {
+            Owed::after_open(rest, id)
+        } else {
+            None
+        };
         let db = self.db.as_mut().ok_or_else(|| sql_error(-349))?;
         let stmt = self
             .stmts
-            .get_mut(self.current)
+            .get_mut(id)
             .and_then(Option::as_mut)
             .ok_or_else(|| sql_error(-258))?;
         stmt.cursor = None;
         let scroll = std::mem::take(&mut stmt.scroll_requested);
+        let mut early = owed
+            .filter(|_| !scroll && stmt.reads.is_empty())
+            .map(|owed| EarlyReplies {
+                input: &mut self.transport.input,
+                output: &mut *self.transport.output,
+                out: &mut self.out,
+                info: &self.info,
+                faults: &self.shared.faults,
+                stmt: id,
+                owed,
+                look_at: EARLY_LOOK_EVERY,
+                answered_request: false,
+                broken: false,
+            });
         let (params, inserted) = with_file_params(std::mem::take(&mut stmt.params), extra);
-        let result = run_query(db, stmt, &params, codec, generation);
+        let result = run_query(db, stmt, &params, codec, generation, early.as_mut());
         stmt.params = without_file_params(params, &inserted);
+        let opened = match early {
+            Some(e) => {
+                self.broken |= e.broken;
+                if e.answered_request {
+                    self.sent_early = true;
+                    Opened::RequestAnswered
+                } else {
+                    Opened::Pending
+                }
+            }
+            None => Opened::Pending,
+        };
         let mut cursor = result?;
         cursor.scroll = scroll;
         stmt.cursor = Some(cursor);
-        Ok(())
+        Ok(opened)
     }
 
     /// SQ_RET_TYPE. IBM JDBC asks for the described types (LVARCHAR as 43, ...), whose
@@ -1063,7 +1359,6 @@ impl SessionLoop {
     }
 
     fn nfetch(&mut self, buffer_size: i32) -> Result<(), SqlError> {
-        let budget = usize::try_from(buffer_size).unwrap_or(0).max(1);
         let id = self.current;
         let stmt = self
             .stmts
@@ -1077,17 +1372,16 @@ impl SessionLoop {
         cursor.raw = None;
         let n = cursor.rows();
         let start = cursor.next;
-        let mut end = start;
-        let mut used = 0usize;
-        while end < n {
-            let size = cursor.offsets[end + 1] - cursor.offsets[end] - 8;
-            if end > start && used + size > budget {
-                break;
-            }
-            used += size;
-            end += 1;
+        if start == n
+            && let Some(e) = cursor.failure.take()
+        {
+            cursor.dead = true;
+            return Err(e);
         }
+        let end = cursor.batch_end(fetch_budget(buffer_size));
         cursor.next = end;
+        // A result cut short by an error has no DONE: the next fetch reports the error.
+        let exhausted = end == n && cursor.failure.is_none();
         let from = cursor.offsets[start];
         let to = cursor.offsets[end];
         if cursor.files.is_empty() {
@@ -1104,7 +1398,7 @@ impl SessionLoop {
                 self.out.extend_from_slice(&tuple);
             }
         }
-        if end == n {
+        if exhausted {
             let rows = i32::try_from(n).unwrap_or(i32::MAX);
             encode_done(
                 &mut self.out,
@@ -1469,12 +1763,13 @@ fn run_query(
     params: &[Param],
     codec: TextCodec,
     generation: u32,
+    early: Option<&mut EarlyReplies<'_>>,
 ) -> Result<Cursor, SqlError> {
     let prepared = &stmt.prepared;
     // Keep the rows while a first SQ_RET_TYPE could still change their encoding.
     let keep = stmt.return_types.is_empty() && values::depends_on_return_types(&stmt.columns);
     if prepared.is_query && !keep && stmt.writes.is_empty() {
-        return stream_cursor(db, stmt, params, codec, generation);
+        return stream_cursor(db, stmt, params, codec, generation, early);
     }
     let rows = if prepared.is_query {
         db.query(prepared, params)?
@@ -1499,24 +1794,28 @@ fn empty_cursor(generation: u32, raw: Option<Vec<Vec<Cell>>>) -> Cursor {
         },
         files: Vec::new(),
         raw,
+        failure: None,
     }
 }
 
 /// [`build_cursor`] for a query with no client files and no rows to keep: each row is
 /// encoded as the engine produces it, with no row set in between. The outcome is the
 /// same: an engine error wins over an encoding error, which is the first row's.
+/// With `early`, fetches are answered while rows are still coming; an error after
+/// such a reply no longer fails OPEN but ends the result where it happened.
 fn stream_cursor(
     db: &mut DbSession,
     stmt: &Stmt,
     params: &[Param],
     codec: TextCodec,
     generation: u32,
+    mut early: Option<&mut EarlyReplies<'_>>,
 ) -> Result<Cursor, SqlError> {
     let enc = RowEncoder::new(&stmt.columns, codec, &stmt.return_types);
     let mut cursor = empty_cursor(generation, None);
     cursor.data.reserve(4096);
     let mut failed: Option<SqlError> = None;
-    db.query_each(&stmt.prepared, params, &mut |row: &mut Vec<Cell>| {
+    let outcome = db.query_each(&stmt.prepared, params, &mut |row: &mut Vec<Cell>| {
         if failed.is_none() {
             let at = begin_tuple(&mut cursor.data);
             match enc.encode_row(row, &mut cursor.data, &mut cursor.blobs) {
@@ -1524,14 +1823,25 @@ fn stream_cursor(
                     finish_tuple(&mut cursor.data, at);
                     cursor.offsets.push(cursor.data.len());
                 }
-                Err(e) => failed = Some(e),
+                Err(e) => {
+                    // The half-written tuple is no row.
+                    cursor.data.truncate(at - 4);
+                    failed = Some(e);
+                }
             }
         }
-        Ok(())
-    })?;
-    match failed {
-        Some(e) => Err(e),
+        match early.as_deref_mut() {
+            Some(early) => early.look(&mut cursor),
+            None => Ok(()),
+        }
+    });
+    match outcome.err().or(failed) {
         None => Ok(cursor),
+        Some(e) if early.is_some_and(|e| e.answered_request) => {
+            cursor.failure = Some(e);
+            Ok(cursor)
+        }
+        Some(e) => Err(e),
     }
 }
 
@@ -1558,6 +1868,7 @@ fn build_cursor(
         },
         files: Vec::new(),
         raw,
+        failure: None,
     };
     cursor.offsets.push(0);
     for (i, row) in rows.iter_mut().enumerate() {

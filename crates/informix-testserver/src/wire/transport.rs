@@ -6,7 +6,7 @@
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -49,6 +49,18 @@ impl Input {
             self.start = 0;
         } else {
             self.buf.extend_from_slice(&chunk);
+        }
+    }
+
+    /// Takes whatever the reader thread has received so far, without waiting (a
+    /// session looks for requests this way while it is busy with a query).
+    pub fn try_fill(&mut self) {
+        while !self.eof {
+            match self.rx.try_recv() {
+                Ok(chunk) => self.push(chunk),
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => self.eof = true,
+            }
         }
     }
 

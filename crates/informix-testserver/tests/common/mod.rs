@@ -438,6 +438,23 @@ impl Client {
         }
     }
 
+    /// Reads one reply like [`Client::read_reply`] but returns its bytes as received.
+    pub fn read_reply_bytes(&mut self) -> Vec<u8> {
+        let mut end = 0;
+        loop {
+            match ServerMessage::decode(&self.buf[end..]) {
+                Ok((m, n)) => {
+                    end += n;
+                    if matches!(m, ServerMessage::Eot | ServerMessage::Exit) {
+                        return self.buf.drain(..end).collect();
+                    }
+                }
+                Err(DecodeError::Incomplete) => self.fill(),
+                Err(e) => panic!("bad server message: {e}"),
+            }
+        }
+    }
+
     pub fn request(&mut self, msgs: &[ClientMessage<'_>]) -> Vec<Reply> {
         self.send(msgs);
         self.read_reply()
@@ -548,6 +565,28 @@ impl Client {
             .unwrap_or_else(|e| panic!("{sql}: {e:?}"));
         decode_rows(&d, &rows)
     }
+}
+
+/// The messages of one reply's bytes (see [`Client::read_reply_bytes`]).
+pub fn parse_reply(mut bytes: &[u8]) -> Vec<Reply> {
+    let mut msgs = Vec::new();
+    while !bytes.is_empty() {
+        let (m, n) = ServerMessage::decode(bytes).expect("reply decodes");
+        bytes = &bytes[n..];
+        msgs.extend(to_reply(&m));
+    }
+    msgs
+}
+
+/// The control-channel id of the session whose client socket is `c`.
+pub fn session_id(ctl: &mut Control, c: &Client) -> u64 {
+    let list = ctl.ok("sessions");
+    let peer = format!("\"peer\":\"{}\"", c.local);
+    let at = list
+        .find(&peer)
+        .unwrap_or_else(|| panic!("{peer} in {list}"));
+    let obj_start = list[..at].rfind('{').unwrap();
+    json_num(&list[obj_start..], "id") as u64
 }
 
 pub fn decode_rows(d: &Describe, rows: &[Vec<u8>]) -> Vec<Vec<String>> {
