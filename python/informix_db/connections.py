@@ -167,7 +167,7 @@ class Connection:
             raise InterfaceError("connection is closed")
 
 
-class Cursor:
+class Cursor(_native.CursorBase):
     """Runs statements and fetches their rows.
 
     Rows stream from the server in batches; fetchall() builds the whole list in
@@ -414,7 +414,8 @@ class Cursor:
         """The next fetchone() will not touch the wire."""
         return self._rows_local or (not self._scrollable and self._pos < len(self._rows))
 
-    def fetchone(self) -> Any:
+    def _fetchone(self) -> Any:
+        """``fetchone`` when the current batch has no row left to hand out (or scrolling)."""
         self._check_result()
         if self._scrollable:
             return self._sfetch(_SCROLL_ABSOLUTE, self._pos + 1)
@@ -479,11 +480,16 @@ class Cursor:
     def __iter__(self) -> Iterator[Any]:
         return self
 
-    def __next__(self) -> Any:
-        row = self.fetchone()
-        if row is None:
-            raise StopIteration
-        return row
+    # ``__next__`` and ``fetchone`` come from ``_native.CursorBase``: they hand out the
+    # next row of the converted batch without running Python code per row, and call
+    # ``_fetchone`` (above) for everything else: refills, the end, scrolling, errors.
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # A subclass that overrides fetchone() gets iterated through it, as PEP 249's
+        # "next() returns the next row as fetchone() would" reads.
+        if "fetchone" in cls.__dict__ and "__next__" not in cls.__dict__:
+            cls.__next__ = _next_via_fetchone  # type: ignore[method-assign]
 
     # -- scrolling -------------------------------------------------------------
     #
@@ -667,6 +673,13 @@ class Cursor:
             raise InterfaceError("cursor is closed")
         if self.description is None:
             raise ProgrammingError("no result set: execute a query first")
+
+
+def _next_via_fetchone(cursor: Cursor) -> Any:
+    row = cursor.fetchone()
+    if row is None:
+        raise StopIteration
+    return row
 
 
 _DEFAULTS: dict[str, Any] = {

@@ -2,11 +2,15 @@
 
 use informix_client::params::TextCodec;
 use informix_client::{Columns, Param, RowBatch};
+use informix_protocol::codec::CodecError;
 use informix_protocol::codec::date::{days_to_ymd, ymd_to_days};
-use informix_protocol::codec::datetime::{self, DateTime, Interval, Qualifier, TimeUnit};
-use informix_protocol::codec::decimal::{self, Decimal};
+use informix_protocol::codec::datetime::{
+    self, DateTime, DateTimeDecoder, Interval, Qualifier, TimeUnit,
+};
+use informix_protocol::codec::decimal::{self, Decimal, PlainText};
 use informix_protocol::codec::int8::decode_int8;
 use informix_protocol::row::{Cell, CellReader, ColumnKind, trim_char};
+use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{
@@ -24,6 +28,53 @@ static CLOB_LOCATOR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
 fn decimal_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
     DECIMAL_TYPE.import(py, "decimal", "Decimal")
+}
+
+static DECIMAL_FACTORY: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+/// What builds a fetched `Decimal` from its plain text (or from an int): `create_decimal`
+/// of a private context with the largest precision and exponent range there are. That
+/// builds exactly what `Decimal(text)` builds (the constructor parses under the same
+/// maximal context) while skipping its keyword-argument parsing, about 15% of the cost.
+/// With nothing to round, a conversion raises no signal and never writes to the context;
+/// every signal traps all the same, so a changed value could only ever be an error.
+///
+/// Without a GIL (free-threaded CPython) threads would share that context, so there the
+/// factory is the `Decimal` type itself.
+fn decimal_factory(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
+    DECIMAL_FACTORY
+        .get_or_try_init(py, || {
+            let m = py.import("decimal")?;
+            let sys = py.import("sys")?;
+            let gil_disabled = match sys.getattr_opt("_is_gil_enabled")? {
+                Some(f) => !f.call0()?.is_truthy()?,
+                None => false,
+            };
+            if gil_disabled {
+                return Ok::<_, PyErr>(decimal_type(py)?.clone().into_any().unbind());
+            }
+            let kwargs = pyo3::types::PyDict::new(py);
+            kwargs.set_item("prec", m.getattr("MAX_PREC")?)?;
+            kwargs.set_item("Emax", m.getattr("MAX_EMAX")?)?;
+            kwargs.set_item("Emin", m.getattr("MIN_EMIN")?)?;
+            let signals = PyList::empty(py);
+            for name in [
+                "Clamped",
+                "DivisionByZero",
+                "Inexact",
+                "InvalidOperation",
+                "Overflow",
+                "Rounded",
+                "Subnormal",
+                "Underflow",
+            ] {
+                signals.append(m.getattr(name)?)?;
+            }
+            kwargs.set_item("traps", signals)?;
+            let context = m.getattr("Context")?.call((), Some(&kwargs))?;
+            Ok(context.getattr("create_decimal")?.unbind())
+        })
+        .map(|f| f.bind(py))
 }
 
 fn data_error(py: Python<'_>, msg: impl Into<String>) -> PyErr {
@@ -221,6 +272,116 @@ pub fn rows_to_list<'py>(
     Ok(list)
 }
 
+/// How a column's cells become Python objects, worked out once per batch rather than
+/// per cell.
+enum Plan {
+    /// DATETIME: the qualifier's decoder, or why the qualifier is unusable (reported for
+    /// each non-NULL value, as decoding it would).
+    DateTime(Result<DateTimeDecoder, CodecError>),
+    /// Everything else goes through [`cell_to_py`].
+    Cell,
+}
+
+impl Plan {
+    fn of(kind: ColumnKind) -> Plan {
+        match kind {
+            ColumnKind::DateTime { qualifier, .. } => Plan::DateTime(
+                Qualifier::from_encoded(qualifier).and_then(|q| DateTimeDecoder::new(&q)),
+            ),
+            _ => Plan::Cell,
+        }
+    }
+}
+
+/// Per-batch state of the row hot path: one tuple per row, filled in place.
+struct RowBuilder<'a, 'py> {
+    py: Python<'py>,
+    codec: TextCodec,
+    cols: &'a Columns,
+    plans: Vec<Plan>,
+    /// Reused text buffer for DECIMAL values (no allocation per cell).
+    scratch: Vec<u8>,
+}
+
+impl<'a, 'py> RowBuilder<'a, 'py> {
+    fn new(py: Python<'py>, cols: &'a Columns, codec: TextCodec) -> Self {
+        RowBuilder {
+            py,
+            codec,
+            cols,
+            plans: cols.kinds.iter().map(|k| Plan::of(*k)).collect(),
+            scratch: Vec::with_capacity(48),
+        }
+    }
+
+    /// One TUPLE payload as a tuple. `blobs` yields the contents of BYTE/TEXT cells.
+    fn row<'b>(
+        &mut self,
+        payload: &[u8],
+        blobs: &mut impl Iterator<Item = &'b Vec<u8>>,
+    ) -> PyResult<Bound<'py, PyTuple>> {
+        let py = self.py;
+        let cols = self.cols;
+        let n = cols.kinds.len();
+        // SAFETY: PyTuple_New returns a new reference or NULL with an exception set; a
+        // tuple with unset (NULL) items may be dropped or traversed by the GC safely.
+        let tuple = unsafe {
+            Bound::from_owned_ptr_or_err(py, ffi::PyTuple_New(n as ffi::Py_ssize_t))?
+                .cast_into_unchecked::<PyTuple>()
+        };
+        let mut reader = CellReader::new(payload);
+        for (i, kind) in cols.kinds.iter().enumerate() {
+            let cell = reader
+                .next(*kind)
+                .map_err(|e| client(py, ErrorKind::Operational, format!("protocol error: {e}")))?;
+            let value = match (cell, &self.plans[i]) {
+                (Cell::Null, _) => py.None().into_bound(py),
+                (Cell::DateTime { bytes, .. }, Plan::DateTime(decoder)) => {
+                    let decoder = decoder.as_ref().map_err(|e| codec_error(py, *e))?;
+                    match decoder.decode(bytes).map_err(|e| codec_error(py, e))? {
+                        None => py.None().into_bound(py),
+                        Some(v) => datetime_to_py(py, &v, decoder.qualifier())?,
+                    }
+                }
+                (Cell::Decimal(b), _) => {
+                    decimal_to_py(py, decimal_factory(py)?, b, &mut self.scratch)?
+                }
+                // Text is the commonest cell: converted here rather than in the generic
+                // conversion below (same result).
+                (Cell::Text(b), _) => text_to_py(py, text_of(*kind, b), self.codec)?,
+                (Cell::BlobDescriptor { text, .. }, _) => match blobs.next() {
+                    Some(content) if text => text_to_py(py, content, self.codec)?,
+                    Some(content) => PyBytes::new(py, content).into_any(),
+                    None => {
+                        return Err(client(
+                            py,
+                            ErrorKind::Internal,
+                            "BYTE/TEXT value was not fetched",
+                        ));
+                    }
+                },
+                (Cell::Complex { base, body }, _) => {
+                    complex_to_py(py, base, body, &cols.descriptors[i].extended_name)?
+                }
+                (cell, _) => cell_to_py(py, cell, *kind, self.codec)?,
+            };
+            // SAFETY: `tuple` is brand new with `n` slots and `i < n`; SET_ITEM steals the
+            // reference `into_ptr` hands over.
+            unsafe {
+                ffi::PyTuple_SET_ITEM(tuple.as_ptr(), i as ffi::Py_ssize_t, value.into_ptr())
+            };
+        }
+        if !reader.is_exhausted() {
+            return Err(client(
+                py,
+                ErrorKind::Operational,
+                "protocol error: row payload longer than its columns",
+            ));
+        }
+        Ok(tuple)
+    }
+}
+
 /// Builds one tuple per TUPLE payload, straight from the received bytes.
 pub fn append_rows(
     py: Python<'_>,
@@ -239,64 +400,123 @@ pub fn append_rows(
             ColumnKind::Interval { .. } | ColumnKind::SmartLob { .. } | ColumnKind::Complex { .. }
         )
     });
+    let mut builder = RowBuilder::new(py, cols, codec);
     for i in 0..batch.len() {
-        let mut reader = CellReader::new(batch.row(i));
-        let mut err = None;
-        let cells = cols
-            .kinds
-            .iter()
-            .zip(&cols.descriptors)
-            .map(
-                |(kind, desc)| match reader.next(*kind).map_err(|e| e.to_string()) {
-                    Ok(Cell::BlobDescriptor { text, .. }) => match blobs.next() {
-                        Some(content) if text => {
-                            PyString::new(py, &codec.decode_borrowed(content)).into_any()
-                        }
-                        Some(content) => PyBytes::new(py, content).into_any(),
-                        None => {
-                            err.get_or_insert_with(|| {
-                                client(py, ErrorKind::Internal, "BYTE/TEXT value was not fetched")
-                            });
-                            py.None().into_bound(py)
-                        }
-                    },
-                    Ok(Cell::Complex { base, body }) => {
-                        complex_to_py(py, base, body, &desc.extended_name).unwrap_or_else(|e| {
-                            err.get_or_insert(e);
-                            py.None().into_bound(py)
-                        })
-                    }
-                    Ok(cell) => cell_to_py(py, cell, *kind, codec).unwrap_or_else(|e| {
-                        err.get_or_insert(e);
-                        py.None().into_bound(py)
-                    }),
-                    Err(msg) => {
-                        err.get_or_insert_with(|| {
-                            client(py, ErrorKind::Operational, format!("protocol error: {msg}"))
-                        });
-                        py.None().into_bound(py)
-                    }
-                },
-            );
-        let tuple = PyTuple::new(py, cells)?;
-        if let Some(e) = err {
-            return Err(e);
-        }
+        let tuple = builder.row(batch.row(i), &mut blobs)?;
         if atomic {
             // SAFETY: `tuple` is a live tuple we own; untracking a tracked GC object is
             // always allowed, and its items hold no references back to it.
-            unsafe { pyo3::ffi::PyObject_GC_UnTrack(tuple.as_ptr().cast()) };
-        }
-        if !reader.is_exhausted() {
-            return Err(client(
-                py,
-                ErrorKind::Operational,
-                "protocol error: row payload longer than its columns",
-            ));
+            unsafe { ffi::PyObject_GC_UnTrack(tuple.as_ptr().cast()) };
         }
         out.append(tuple)?;
     }
     Ok(())
+}
+
+fn codec_error(py: Python<'_>, e: CodecError) -> PyErr {
+    client(
+        py,
+        ErrorKind::Operational,
+        format!("bad value from server: {e}"),
+    )
+}
+
+/// The text of a text cell: CHAR values without their blank padding.
+fn text_of(kind: ColumnKind, b: &[u8]) -> &[u8] {
+    if matches!(kind, ColumnKind::Char { .. }) {
+        trim_char(b)
+    } else {
+        b
+    }
+}
+
+/// Text cells. ASCII (the common case, the same in both codesets) is copied straight
+/// into a new compact ASCII string. Otherwise ISO-8859-1 maps each byte to the code point
+/// of the same value, which is exactly CPython's Latin-1 decoder, and UTF-8 decodes with
+/// U+FFFD for invalid sequences, as before.
+fn text_to_py<'py>(py: Python<'py>, b: &[u8], codec: TextCodec) -> PyResult<Bound<'py, PyAny>> {
+    if b.is_ascii() && b.len() > 1 {
+        // SAFETY: PyUnicode_New(n, 127) returns a new compact ASCII string of n characters
+        // (or NULL with an exception set) whose n data bytes the creator fills in before
+        // anyone else sees it; the bytes are ASCII, as that kind requires.
+        unsafe {
+            let s = Bound::from_owned_ptr_or_err(
+                py,
+                ffi::PyUnicode_New(b.len() as ffi::Py_ssize_t, 127),
+            )?;
+            std::ptr::copy_nonoverlapping(
+                b.as_ptr(),
+                ffi::PyUnicode_1BYTE_DATA(s.as_ptr()),
+                b.len(),
+            );
+            return Ok(s);
+        }
+    }
+    if codec == TextCodec::Latin1 || b.is_ascii() {
+        // Also the empty and one-character strings, which CPython shares.
+        // SAFETY: `b` is valid for `b.len()` bytes; the call returns a new reference or
+        // NULL with an exception set (memory only: Latin-1 decoding cannot fail).
+        unsafe {
+            Bound::from_owned_ptr_or_err(
+                py,
+                ffi::PyUnicode_DecodeLatin1(
+                    b.as_ptr().cast(),
+                    b.len() as ffi::Py_ssize_t,
+                    std::ptr::null(),
+                ),
+            )
+        }
+    } else {
+        Ok(PyString::new(py, &String::from_utf8_lossy(b)).into_any())
+    }
+}
+
+/// A packed DECIMAL/MONEY cell as `decimal.Decimal`, from its plain text.
+///
+/// The reference driver's value exactly: fraction digits without trailing zeros (a
+/// DECIMAL(8,2) 12.50 reads as Decimal('12.5'), 7.00 as Decimal('7')), integers in plain
+/// form (never '1E+3'). Measured against informix-driver 2026.9.3 by tests/test_dropin.py.
+fn decimal_to_py<'py>(
+    py: Python<'py>,
+    decimal: &Bound<'py, PyAny>,
+    b: &[u8],
+    scratch: &mut Vec<u8>,
+) -> PyResult<Bound<'py, PyAny>> {
+    scratch.clear();
+    let Some(form) = decimal::write_packed_plain(b, scratch).map_err(|e| codec_error(py, e))?
+    else {
+        return Ok(py.None().into_bound(py));
+    };
+    // Integral values up to 18 digits go as an int: the same Decimal (coefficient, sign,
+    // exponent 0), without the string round trip.
+    if form == PlainText::Integer
+        && let Some(v) = small_integer(scratch)
+    {
+        return decimal.call1((v,));
+    }
+    // The text is ASCII: digits, '-' and '.'.
+    let text = text_to_py(py, scratch, TextCodec::Latin1)?;
+    decimal.call1((text,))
+}
+
+/// The value of an integer as `write_packed_plain` writes it (an optional '-', then
+/// digits) when it has at most 18 digits.
+fn small_integer(text: &[u8]) -> Option<i64> {
+    let (negative, digits) = match text {
+        [b'-', rest @ ..] => (true, rest),
+        _ => (false, text),
+    };
+    if digits.is_empty() || digits.len() > 18 {
+        return None;
+    }
+    let mut magnitude = 0i64;
+    for &d in digits {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        magnitude = magnitude * 10 + i64::from(d - b'0');
+    }
+    Some(if negative { -magnitude } else { magnitude })
 }
 
 /// The values of a fast-path call as a list, converted like result columns.
@@ -320,13 +540,7 @@ fn cell_to_py<'py>(
     kind: ColumnKind,
     codec: TextCodec,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let codec_err = |e: informix_protocol::codec::CodecError| {
-        client(
-            py,
-            ErrorKind::Operational,
-            format!("bad value from server: {e}"),
-        )
-    };
+    let codec_err = |e: CodecError| codec_error(py, e);
     Ok(match cell {
         Cell::Null => py.None().into_bound(py),
         Cell::SmallInt(v) => v.into_pyobject(py)?.into_any(),
@@ -338,14 +552,7 @@ fn cell_to_py<'py>(
         },
         Cell::SmallFloat(v) => f64::from(v).into_pyobject(py)?.into_any(),
         Cell::Float(v) => v.into_pyobject(py)?.into_any(),
-        Cell::Decimal(b) => match decimal::decode_packed(b).map_err(codec_err)? {
-            None => py.None().into_bound(py),
-            // The reference driver's value exactly: fraction digits without trailing
-            // zeros (a DECIMAL(8,2) 12.50 reads as Decimal('12.5'), 7.00 as Decimal('7')),
-            // integers in plain form (never '1E+3'). Measured against informix-driver
-            // 2026.9.3 by tests/test_dropin.py.
-            Some(d) => decimal_type(py)?.call1((d.to_string_with_scale(Some(0)),))?,
-        },
+        Cell::Decimal(b) => decimal_to_py(py, decimal_factory(py)?, b, &mut Vec::new())?,
         Cell::Date(days) => {
             let (y, m, d) = days_to_ymd(days).map_err(codec_err)?;
             PyDate::new(py, y, m as u8, d as u8)?.into_any()
@@ -381,14 +588,7 @@ fn cell_to_py<'py>(
                 }
             }
         }
-        Cell::Text(b) => {
-            let b = if matches!(kind, ColumnKind::Char { .. }) {
-                trim_char(b)
-            } else {
-                b
-            };
-            PyString::new(py, &codec.decode_borrowed(b)).into_any()
-        }
+        Cell::Text(b) => text_to_py(py, text_of(kind, b), codec)?,
         Cell::Boolean(v) => PyBool::new(py, v).to_owned().into_any(),
         Cell::BlobDescriptor { .. } => {
             return Err(client(
@@ -406,7 +606,7 @@ fn cell_to_py<'py>(
             };
             class.call1((PyBytes::new(py, &raw),))?
         }
-        Cell::Complex { body, .. } => PyString::new(py, &codec.decode_borrowed(body)).into_any(),
+        Cell::Complex { body, .. } => text_to_py(py, body, codec)?,
         Cell::Raw(b) => PyBytes::new(py, b).into_any(),
     })
 }

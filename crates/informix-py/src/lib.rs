@@ -8,6 +8,7 @@
 //! for it, and any other thread waits for it detached, so the GIL never waits on it.
 
 mod convert;
+mod cursor;
 mod errors;
 mod options;
 mod pool;
@@ -449,6 +450,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<NativeConnection>()?;
     m.add_class::<NativeResult>()?;
     m.add_class::<NativePending>()?;
+    m.add_class::<cursor::CursorBase>()?;
     m.add_class::<pool::NativePool>()?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

@@ -663,7 +663,17 @@ fn push_bind(bytes: &[u8], out: &mut Vec<u8>) -> Result<(), CodecError> {
 // DATETIME
 
 fn datetime_valid(v: &DateTime, specs: &[Spec]) -> bool {
-    let has = |f: Field| specs.iter().any(|s| s.field == f);
+    fields_valid(v, field_mask(specs))
+}
+
+/// One bit per [`Field`] present in `specs`.
+fn field_mask(specs: &[Spec]) -> u8 {
+    specs.iter().fold(0, |m, s| m | 1 << s.field as u8)
+}
+
+/// [`datetime_valid`] with the qualifier's fields as a [`field_mask`].
+fn fields_valid(v: &DateTime, mask: u8) -> bool {
+    let has = |f: Field| mask & (1 << f as u8) != 0;
     if has(Field::Year) && !(1..=9999).contains(&v.year) {
         return false;
     }
@@ -737,12 +747,150 @@ fn datetime_bytes(v: &DateTime, q: &Qualifier, bind: bool) -> Result<Vec<u8>, Co
 /// unconfirmed on real servers.
 fn datetime_from_pairs(pairs: &[u8], q: &Qualifier) -> Result<DateTime, CodecError> {
     check_pairs(pairs)?;
-    let specs = q.checked_fields()?;
-    let v = datetime_from_values(&specs, &unpack(q, &specs, pairs))?;
-    if !datetime_valid(&v, &specs) {
-        return Err(CodecError::Invalid("DATETIME field out of range"));
+    DateTimeDecoder::new(q)?.read(pairs)
+}
+
+/// Digit pairs [`DateTimeDecoder`] reads: enough for the widest qualifier it accepts.
+const DIGIT_PAIRS: usize = 16;
+
+/// A DATETIME qualifier's field layout worked out once, so that the values of a result
+/// column (which all share one qualifier) decode without allocating.
+/// [`DateTimeDecoder::decode`] is [`decode_datetime`] for that qualifier.
+#[derive(Debug, Clone, Copy)]
+pub struct DateTimeDecoder {
+    qualifier: Qualifier,
+    /// The qualifier's fields in order, as digit runs.
+    runs: [Run; 7],
+    count: usize,
+    /// [`field_mask`] of the fields.
+    mask: u8,
+    /// Microseconds per unit of the FRACTION field's value (1 when there is none).
+    fraction_scale: u64,
+    /// When every field covers whole pairs (all the usual qualifiers), the field of each
+    /// of the first `aligned_pairs` pairs: values are then read pair by pair.
+    pair_fields: [u8; DIGIT_PAIRS],
+    aligned_pairs: Option<usize>,
+    width: usize,
+}
+
+/// Where one field's digits lie in the digit stream of the pairs.
+#[derive(Debug, Clone, Copy, Default)]
+struct Run {
+    /// [`Field`] as an index into the decoded values.
+    field: u8,
+    from: u8,
+    to: u8,
+}
+
+impl DateTimeDecoder {
+    /// Fails, as decoding any non-NULL value would, for a malformed qualifier.
+    pub fn new(q: &Qualifier) -> Result<Self, CodecError> {
+        let fields = q.checked_fields()?;
+        let mut runs = [Run::default(); 7];
+        let count = fields.len().min(runs.len());
+        // A leading zero digit pads odd integer digits.
+        let mut pos = q.int_digits() % 2;
+        let mut fraction_scale = 1;
+        for (run, spec) in runs.iter_mut().zip(&fields) {
+            let to = pos + spec.width;
+            if to > 2 * DIGIT_PAIRS {
+                // Unreachable for a checked qualifier (at most 1 + 24 digits).
+                return Err(CodecError::Invalid("qualifier layout exceeds its width"));
+            }
+            // All three are below 2 * DIGIT_PAIRS, so they fit a byte.
+            *run = Run {
+                field: spec.field as u8,
+                from: pos as u8,
+                to: to as u8,
+            };
+            pos = to;
+            if spec.field == Fraction {
+                fraction_scale = pow10(6usize.saturating_sub(spec.width));
+            }
+        }
+        let runs_used = &runs[..count];
+        let mut pair_fields = [0u8; DIGIT_PAIRS];
+        let aligned_pairs = if runs_used.iter().all(|r| r.from % 2 == 0 && r.to % 2 == 0) {
+            for r in runs_used {
+                pair_fields[usize::from(r.from / 2)..usize::from(r.to / 2)].fill(r.field);
+            }
+            Some(pos / 2)
+        } else {
+            None
+        };
+        Ok(DateTimeDecoder {
+            qualifier: *q,
+            runs,
+            count,
+            mask: field_mask(&fields),
+            fraction_scale,
+            pair_fields,
+            aligned_pairs,
+            width: q.tuple_width(),
+        })
     }
-    Ok(v)
+
+    pub fn qualifier(&self) -> &Qualifier {
+        &self.qualifier
+    }
+
+    /// Exactly [`decode_datetime`]`(b, qualifier)`.
+    pub fn decode(&self, b: &[u8]) -> Result<Option<DateTime>, CodecError> {
+        match b.get(..self.width).ok_or(CodecError::Truncated)? {
+            [0, 0, ..] => Ok(None),
+            [_, pairs @ ..] => {
+                check_pairs(pairs)?;
+                self.read(pairs).map(Some)
+            }
+            [] => Err(CodecError::Truncated),
+        }
+    }
+
+    /// Field values from pairs (already checked ≤ 99) laid out by [`pack`], as [`unpack`]
+    /// reads them: missing trailing digits are zero, digits past the qualifier ignored.
+    fn read(&self, pairs: &[u8]) -> Result<DateTime, CodecError> {
+        // A checked qualifier has at most 9 + 15 digits after a possible pad digit, so
+        // every digit read lies in this buffer.
+        let mut padded = [0u8; DIGIT_PAIRS];
+        let copied = pairs.len().min(DIGIT_PAIRS);
+        padded[..copied].copy_from_slice(&pairs[..copied]);
+        // Indexed by `Field`; fields outside the qualifier stay zero.
+        let mut values = [0u64; 7];
+        if let Some(used) = self.aligned_pairs {
+            // Every field covers whole pairs: base 100, one pass.
+            for (&field, &p) in self.pair_fields[..used].iter().zip(&padded) {
+                let v = &mut values[usize::from(field)];
+                *v = *v * 100 + u64::from(p);
+            }
+        } else {
+            self.read_runs(&padded, &mut values);
+        }
+        let small = |value: u64| u32::try_from(value).map_err(|_| CodecError::Overflow);
+        let v = DateTime {
+            year: i32::try_from(values[Field::Year as usize]).map_err(|_| CodecError::Overflow)?,
+            month: small(values[Field::Month as usize])?,
+            day: small(values[Field::Day as usize])?,
+            hour: small(values[Field::Hour as usize])?,
+            minute: small(values[Field::Minute as usize])?,
+            second: small(values[Field::Second as usize])?,
+            microsecond: small(values[Fraction as usize] * self.fraction_scale)?,
+        };
+        if !fields_valid(&v, self.mask) {
+            return Err(CodecError::Invalid("DATETIME field out of range"));
+        }
+        Ok(v)
+    }
+
+    /// Field values digit by digit, for layouts with a field starting or ending inside a pair.
+    fn read_runs(&self, padded: &[u8; DIGIT_PAIRS], values: &mut [u64; 7]) {
+        for run in &self.runs[..self.count] {
+            let digits = usize::from(run.from)..usize::from(run.to);
+            values[usize::from(run.field)] = digits.fold(0, |acc, i| {
+                let p = padded[i / 2];
+                acc * 10 + u64::from(if i % 2 == 0 { p / 10 } else { p % 10 })
+            });
+        }
+    }
 }
 
 /// Appends exactly `q.tuple_width()` bytes; `None` is NULL (all zero). Head byte
@@ -1952,6 +2100,81 @@ mod tests {
                 0
             },
         }
+    }
+
+    /// `decode_datetime` as it was written before `DateTimeDecoder`: the reference the
+    /// allocation-free decoder must match exactly (errors included).
+    fn decode_datetime_reference(b: &[u8], q: &Qualifier) -> Result<Option<DateTime>, CodecError> {
+        match b.get(..q.tuple_width()).ok_or(CodecError::Truncated)? {
+            [0, 0, ..] => Ok(None),
+            [_, pairs @ ..] => {
+                check_pairs(pairs)?;
+                let specs = q.checked_fields()?;
+                let v = datetime_from_values(&specs, &unpack(q, &specs, pairs))?;
+                if !datetime_valid(&v, &specs) {
+                    return Err(CodecError::Invalid("DATETIME field out of range"));
+                }
+                Ok(Some(v))
+            }
+            [] => Err(CodecError::Truncated),
+        }
+    }
+
+    #[test]
+    fn datetime_decoder_matches_the_reference() {
+        let mut rng = Rng(0x5851_f42d_4c95_7f2d);
+        for q in all_datetime_qualifiers() {
+            let d = DateTimeDecoder::new(&q).unwrap();
+            assert_eq!(d.qualifier(), &q);
+            let width = q.tuple_width();
+            for _ in 0..3000 {
+                // Noise, digit-valid noise, and short or long buffers.
+                let len = match rng.below(8) {
+                    0 => rng.below(width as u64 + 1) as usize,
+                    1 => width + 1 + rng.below(3) as usize,
+                    _ => width,
+                };
+                let mut b: Vec<u8> = (0..len).map(|_| rng.below(256) as u8).collect();
+                if rng.below(4) != 0 {
+                    for x in b.iter_mut().skip(1) {
+                        *x %= 100;
+                    }
+                }
+                assert_eq!(d.decode(&b), decode_datetime_reference(&b, &q), "{q} {b:?}");
+                assert_eq!(decode_datetime(&b, &q), decode_datetime_reference(&b, &q));
+            }
+            for b in [vec![], vec![0, 0], vec![0; width], vec![0xc7; width]] {
+                assert_eq!(d.decode(&b), decode_datetime_reference(&b, &q), "{q} {b:?}");
+            }
+        }
+        // Valid values, as encoded by a server.
+        for _ in 0..2000 {
+            let year = 1 + rng.below(9999) as i32;
+            let month = 1 + rng.below(12) as u32;
+            let v = DateTime::new(
+                year,
+                month,
+                1 + rng.below(u64::from(days_in_month(year, month))) as u32,
+                rng.below(24) as u32,
+                rng.below(60) as u32,
+                rng.below(60) as u32,
+                rng.below(1_000_000) as u32,
+            );
+            for q in all_datetime_qualifiers() {
+                let mut out = Vec::new();
+                encode_datetime(Some(&v), &q, &mut out).unwrap();
+                let got = DateTimeDecoder::new(&q).unwrap().decode(&out);
+                assert_eq!(got, decode_datetime_reference(&out, &q));
+                assert_eq!(got, Ok(Some(restrict(&v, &q))));
+            }
+        }
+        // A hand-built nonsense qualifier fails to build a decoder, as decoding fails.
+        let bad = Qualifier {
+            start: TimeUnit::Second,
+            end: TimeUnit::Year,
+            first_digits: 2,
+        };
+        assert!(DateTimeDecoder::new(&bad).is_err());
     }
 
     #[test]

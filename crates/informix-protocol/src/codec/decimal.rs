@@ -466,6 +466,96 @@ pub fn decode_packed(b: &[u8]) -> Result<Option<Decimal>, CodecError> {
     }
 }
 
+/// Digit pairs [`write_packed_plain`] formats on the stack: more than any DECIMAL(32) has.
+const FAST_PAIRS: usize = 20;
+
+/// What [`write_packed_plain`] wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlainText {
+    /// An integer: an optional `-` and digits.
+    Integer,
+    /// An optional `-`, digits, a point and more digits.
+    Fraction,
+}
+
+/// Appends the text of a tuple DECIMAL/MONEY exactly as
+/// `decode_packed(b)?.map(|d| d.to_string_with_scale(Some(0)))` spells it (shortest plain
+/// form: no exponent, no trailing fraction zeros, `0` for zero), without building a
+/// [`Decimal`] or allocating beyond `out`'s growth. Returns None, appending nothing, for
+/// NULL; errors are those of [`decode_packed`], and nothing is appended on error.
+///
+/// This is the row hot path of a client: every fetched DECIMAL cell goes through it.
+pub fn write_packed_plain(b: &[u8], out: &mut Vec<u8>) -> Result<Option<PlainText>, CodecError> {
+    let (head, pairs) = match b {
+        [0, 0, ..] => return Ok(None),
+        [head, pairs @ ..] if !pairs.is_empty() => (*head, pairs),
+        _ => return Err(CodecError::Truncated),
+    };
+    check_pairs(pairs)?;
+    let (negative, pair_exp) = split_head(head);
+    // Negative values complement their pairs (see `complement_pairs`): pairs after the
+    // rightmost non-zero one stay zero, that one becomes 100 − p, every pair before it
+    // 99 − p. Either way the value is zero exactly when every pair is.
+    let Some(last) = pairs.iter().rposition(|&p| p != 0) else {
+        out.push(b'0');
+        return Ok(Some(PlainText::Integer));
+    };
+    if last >= FAST_PAIRS {
+        // Wider than any DECIMAL column: not worth a second fast path.
+        let text = decode_body(head, pairs)?.to_string_with_scale(Some(0));
+        out.extend_from_slice(text.as_bytes());
+        return Ok(Some(if text.contains('.') {
+            PlainText::Fraction
+        } else {
+            PlainText::Integer
+        }));
+    }
+    // The digits of pairs 0..=last; the last pair's digits are not both zero.
+    let mut buf = [0u8; 2 * FAST_PAIRS];
+    for i in 0..=last {
+        let p = match (negative, i == last) {
+            (false, _) => pairs[i],
+            (true, false) => 99 - pairs[i],
+            (true, true) => 100 - pairs[i],
+        };
+        buf[2 * i] = b'0' + p / 10;
+        buf[2 * i + 1] = b'0' + p % 10;
+    }
+    let digits = &buf[..2 * last + 2];
+    let end = if digits[2 * last + 1] == b'0' {
+        2 * last + 1
+    } else {
+        2 * last + 2
+    };
+    let leading = digits.iter().take_while(|&&c| c == b'0').count();
+    let significant = &digits[leading..end];
+    // The value is 0.<significant digits> × 10^exponent.
+    let exponent = 2 * i64::from(pair_exp) - i64::try_from(leading).unwrap_or(0);
+    if negative {
+        out.push(b'-');
+    }
+    Ok(Some(match usize::try_from(exponent) {
+        Ok(0) | Err(_) => {
+            let zeros = usize::try_from(-exponent).unwrap_or(0);
+            out.extend_from_slice(b"0.");
+            out.resize(out.len() + zeros, b'0');
+            out.extend_from_slice(significant);
+            PlainText::Fraction
+        }
+        Ok(int_len) if int_len >= significant.len() => {
+            out.extend_from_slice(significant);
+            out.resize(out.len() + (int_len - significant.len()), b'0');
+            PlainText::Integer
+        }
+        Ok(int_len) => {
+            out.extend_from_slice(&significant[..int_len]);
+            out.push(b'.');
+            out.extend_from_slice(&significant[int_len..]);
+            PlainText::Fraction
+        }
+    }))
+}
+
 /// Appends exactly [`packed_width`]`(encoded_length)` bytes for a DECIMAL(p,s)/MONEY
 /// column (`encoded_length = (p << 8) | s`, s = 255 for floating DECIMAL(p)).
 ///
@@ -1024,6 +1114,104 @@ mod tests {
                 {
                     assert_eq!(decode_bind(&again).unwrap().0, d);
                 }
+            }
+        }
+    }
+
+    /// The slow path `write_packed_plain` must match byte for byte (errors included).
+    fn plain_reference(b: &[u8]) -> Result<Option<String>, CodecError> {
+        Ok(decode_packed(b)?.map(|d| d.to_string_with_scale(Some(0))))
+    }
+
+    fn plain_fast(b: &[u8]) -> Result<Option<String>, CodecError> {
+        let mut out = b"prefix".to_vec();
+        let r = write_packed_plain(b, &mut out);
+        if !matches!(r, Ok(Some(_))) {
+            assert_eq!(
+                out, b"prefix",
+                "nothing appended for NULL or on error: {b:?}"
+            );
+        }
+        let text = String::from_utf8(out[6..].to_vec()).unwrap();
+        Ok(r?.map(|form| {
+            let integer = text.bytes().all(|c| c == b'-' || c.is_ascii_digit());
+            assert_eq!(form == PlainText::Integer, integer, "{text}");
+            text
+        }))
+    }
+
+    #[test]
+    fn plain_text_examples() {
+        for (bytes, text) in [
+            (&[0xc1u8, 0x0c, 0x32][..], Some("12.5")),
+            (&[0xc1, 0x07, 0x00], Some("7")),
+            (&[0x3e, 0x57, 0x32], Some("-12.5")),
+            (&[0xc3, 0x01, 0x00, 0x00, 0x00], Some("10000")),
+            (&[0xbf, 0x05, 0x00], Some("0.0005")),
+            (&[0x40, 0x5f, 0x00], Some("-0.0005")),
+            (&[0xc0, 0x00, 0x00], Some("0")),
+            (&[0x3f, 0x00, 0x00], Some("0")),
+            (&[0x00, 0x00, 0x12], None),
+        ] {
+            assert_eq!(plain_fast(bytes), Ok(text.map(String::from)), "{bytes:?}");
+            assert_eq!(
+                plain_reference(bytes),
+                Ok(text.map(String::from)),
+                "{bytes:?}"
+            );
+        }
+        assert_eq!(plain_fast(&[]), Err(CodecError::Truncated));
+        assert_eq!(plain_fast(&[0xc1]), Err(CodecError::Truncated));
+        assert!(plain_fast(&[0xc1, 100]).is_err());
+    }
+
+    #[test]
+    fn plain_text_matches_decode_exhaustively_for_short_values() {
+        for head in 0..=255u8 {
+            for p in 0..=255u8 {
+                let b = [head, p];
+                assert_eq!(plain_fast(&b), plain_reference(&b), "{b:?}");
+            }
+            for p in [0u8, 1, 9, 10, 11, 50, 90, 99, 100, 200] {
+                for q in [0u8, 1, 5, 10, 19, 50, 98, 99, 100, 255] {
+                    let b = [head, p, q, 0];
+                    assert_eq!(plain_fast(&b), plain_reference(&b), "{b:?}");
+                    let b = [head, p, q];
+                    assert_eq!(plain_fast(&b), plain_reference(&b), "{b:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn plain_text_matches_decode_on_random_values() {
+        let mut rng = Rng(0x0ddb_a11c_0ffe_e123);
+        for _ in 0..100_000 {
+            // Up to 29 pairs: wider than any column, so the long path is covered too.
+            let len = 1 + rng.below(30) as usize;
+            let mut b: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
+            // Mostly valid pairs, with zero runs, so the digit logic is what gets tested.
+            if rng.below(8) != 0 {
+                for x in b.iter_mut().skip(1) {
+                    *x = match rng.below(4) {
+                        0 => 0,
+                        1 => 99,
+                        _ => *x % 100,
+                    };
+                }
+            }
+            assert_eq!(plain_fast(&b), plain_reference(&b), "{b:?}");
+        }
+        // Values written by the encoder, as a server sends them.
+        for _ in 0..20_000 {
+            let d = random_decimal(&mut rng, 32, 100);
+            let mut out = vec![];
+            if encode_packed(Some(&d), 0x20FF, &mut out).is_ok() {
+                assert_eq!(plain_fast(&out), plain_reference(&out), "{d}");
+                assert_eq!(
+                    plain_fast(&out).unwrap().unwrap().parse::<Decimal>(),
+                    Ok(decode_packed(&out).unwrap().unwrap())
+                );
             }
         }
     }
