@@ -714,8 +714,12 @@ def render_markdown(report: dict[str, Any], chart_name: str | None) -> str:
             "", "## Where the time goes", "",
             "*Server* is the test server's own handling time per operation (`busy_us` from its",
             "control channel: engine + encoding), the same work for both drivers; *client* is",
-            "the rest (driver, Python, kernel, loopback). *Ceiling* is the ratio we would get",
-            "if our client side cost nothing: reference time / server time.", "",
+            "the rest of the wall time (driver, Python, kernel, loopback). For results larger",
+            "than 4 KiB the server answers fetches while the query still runs and the client",
+            "converts rows meanwhile: the two overlap, and *client* is then only the part of",
+            "the client's work that the server's time does not hide (a small value means the",
+            "server's time bounds ours). *Ceiling* is the ratio we would get if our client",
+            "side cost nothing: reference time / server time.", "",
             ("| workload | reference: client + server | ours: client + server | client ratio "
             "| ceiling |"), "|---|---:|---:|---:|---:|"]
         for r in split:
