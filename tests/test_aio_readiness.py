@@ -279,3 +279,22 @@ async def test_pooled_connections_unregister_on_release(conn_params: ConnParams)
         assert results == [[(1 + i % 3,)] for i in range(60)]
     finally:
         await pool.close()
+
+
+async def test_session_lost_on_the_worker_stops_watching(nolog_params: ConnParams,
+                                                        control: Any) -> None:
+    conn = await aio.connect(**_kw(nolog_params), autocommit=True)
+    try:
+        cur = await conn.cursor()
+        await _warm(cur, QUERY, (1,))
+        await cur.execute(QUERY, (1,))  # now watched by the loop
+        assert conn._watch_loop is asyncio.get_running_loop()
+        sessions = json.loads(control.send("sessions"))
+        mine = max(s["id"] for s in sessions if s["database"] == nolog_params.database)
+        control.send(f"kill {mine}")
+        with pytest.raises(informix_db.OperationalError):
+            await conn.ping()  # runs on the worker and finds the session gone
+        assert conn.closed
+        assert conn._watch_loop is None
+    finally:
+        await conn.close()

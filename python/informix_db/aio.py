@@ -201,8 +201,13 @@ class AsyncConnection:
 
     async def _call(self, fn: Callable[..., Any], *args: Any,
                     on_orphan: Callable[[Any], None] | None = None) -> Any:
-        return await _run_on(self._worker, fn, *args, on_inflight_cancel=self._abort_inflight,
-                             on_orphan=on_orphan)
+        try:
+            return await _run_on(self._worker, fn, *args, on_inflight_cancel=self._abort_inflight,
+                                 on_orphan=on_orphan)
+        finally:
+            if self._watch_loop is not None and self._conn.closed:
+                # A lost session frees its socket's number for reuse: stop watching it.
+                self._stop_watching()
 
     async def _finish(self, pending: Any) -> Any:
         """Reads a started execute's replies on the event loop as they arrive: no thread
