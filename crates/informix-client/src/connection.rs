@@ -274,9 +274,27 @@ impl Connection {
             }
         }
 
-        // Capabilities, then the session environment block, each answered before the next.
+        // Capabilities, the session environment block and the database in one flight:
+        // none of them depends on another's answer, and the server answers in order.
         ClientMessage::Protocols(&CLIENT_PROTOCOLS).encode(&mut wire.out);
         ClientMessage::Eot.encode(&mut wire.out);
+        ClientMessage::Info {
+            subtype: 6,
+            pairs: vec![(b"DBTEMP", b"/tmp"), (b"SUBQCACHESZ", b"10")],
+        }
+        .encode(&mut wire.out);
+        ClientMessage::Eot.encode(&mut wire.out);
+        let database = match &opts.database {
+            Some(db) => Some(
+                informix_protocol::wire::string_to_latin1(db)
+                    .ok_or_else(|| Error::interface("database name must be ISO-8859-1"))?,
+            ),
+            None => None,
+        };
+        if let Some(name) = &database {
+            ClientMessage::DbOpen { name, mode: 0 }.encode(&mut wire.out);
+            ClientMessage::Eot.encode(&mut wire.out);
+        }
         wire.flush()?;
         let mut reply = Reply::default();
         read_reply(&mut wire, &mut reply, |m| {
@@ -284,28 +302,11 @@ impl Connection {
                 info.protocols = mask.to_vec();
             }
         })?;
-        reply.into_result()?;
-        ClientMessage::Info {
-            subtype: 6,
-            pairs: vec![(b"DBTEMP", b"/tmp"), (b"SUBQCACHESZ", b"10")],
-        }
-        .encode(&mut wire.out);
-        ClientMessage::Eot.encode(&mut wire.out);
-        wire.flush()?;
+        let protocols = reply.into_result();
         let mut reply = Reply::default();
         read_reply(&mut wire, &mut reply, |_| {})?;
-        reply.into_result()?;
-
-        if let Some(db) = &opts.database {
-            let name = informix_protocol::wire::string_to_latin1(db)
-                .ok_or_else(|| Error::interface("database name must be ISO-8859-1"))?;
-            ClientMessage::DbOpen {
-                name: &name,
-                mode: 0,
-            }
-            .encode(&mut wire.out);
-            ClientMessage::Eot.encode(&mut wire.out);
-            wire.flush()?;
+        protocols.and(reply.into_result())?;
+        if database.is_some() {
             let mut reply = Reply::default();
             read_reply(&mut wire, &mut reply, |_| {})?;
             if let Some(e) = reply.error.take() {

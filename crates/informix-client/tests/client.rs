@@ -376,3 +376,25 @@ fn tls_verifies_the_server_certificate() {
     assert!(Connection::connect(&insecure).is_ok());
     let _ = std::fs::remove_dir_all(&other_ca.dir);
 }
+
+#[test]
+fn connect_costs_two_round_trips() {
+    let server = Server::start();
+    let before = server.round_trips();
+    let conn = server.connect("testdb");
+    // The login, then PROTOCOLS + INFO + DBOPEN in one flight.
+    assert_eq!(server.round_trips() - before, 2);
+    assert_eq!(
+        conn.wire_stats().unwrap().1,
+        1,
+        "one flight after the login packet"
+    );
+    assert_eq!(
+        conn.server_info().database_mode,
+        Some(informix_client::DatabaseMode::Logged)
+    );
+    let e = Connection::connect(&server.options("no_such_db"))
+        .err()
+        .expect("unknown database");
+    assert!(e.sqlcode < 0 && e.connection_lost, "{e:?}");
+}
