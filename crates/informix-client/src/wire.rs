@@ -32,8 +32,11 @@ fn read_nonblocking<T>(
 
 pub struct Wire {
     io: Transport,
+    /// Read buffer: bytes `rpos..rend` are received and not yet consumed. Its length is
+    /// its allocated, zeroed size, so reads go into `rend..` without zeroing again.
     rbuf: Vec<u8>,
     rpos: usize,
+    rend: usize,
     /// PDUs being assembled; sent in one write by [`Wire::flush`].
     pub out: Vec<u8>,
     /// Messages read since creation (diagnostics).
@@ -49,8 +52,9 @@ impl Wire {
     pub fn new(io: Transport) -> Self {
         Wire {
             io,
-            rbuf: Vec::with_capacity(READ_CHUNK),
+            rbuf: Vec::new(),
             rpos: 0,
+            rend: 0,
             out: Vec::with_capacity(4096),
             messages_in: 0,
             round_trips: 0,
@@ -86,33 +90,44 @@ impl Wire {
             .map_err(|e| io_error("write to server failed", &e))
     }
 
-    /// Drops consumed bytes when that is cheap or worthwhile.
+    /// Drops consumed bytes when that is cheap or worthwhile, and makes room for a read
+    /// of [`READ_CHUNK`] bytes after `rend`.
     fn compact(&mut self) {
-        if self.rpos > 0 && self.rpos == self.rbuf.len() {
-            self.rbuf.clear();
+        if self.rpos == self.rend {
             self.rpos = 0;
+            self.rend = 0;
         } else if self.rpos > READ_CHUNK {
-            self.rbuf.drain(..self.rpos);
+            self.rbuf.copy_within(self.rpos..self.rend, 0);
+            self.rend -= self.rpos;
             self.rpos = 0;
         }
+        self.reserve();
+    }
+
+    /// At least [`READ_CHUNK`] bytes of room after `rend`.
+    fn reserve(&mut self) {
+        if self.rbuf.len() - self.rend < READ_CHUNK {
+            self.rbuf.resize(self.rend + READ_CHUNK, 0);
+        }
+    }
+
+    /// The received, unconsumed bytes.
+    fn unread(&self) -> &[u8] {
+        &self.rbuf[self.rpos..self.rend]
     }
 
     /// Reads more bytes from the transport into the buffer.
     fn fill(&mut self) -> Result<()> {
         self.compact();
-        let len = self.rbuf.len();
-        self.rbuf.resize(len + READ_CHUNK, 0);
+        let at = self.rend;
         let n = loop {
-            match self.io.read(&mut self.rbuf[len..]) {
+            match self.io.read(&mut self.rbuf[at..]) {
                 Ok(n) => break n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    self.rbuf.truncate(len);
-                    return Err(io_error("read from server failed", &e));
-                }
+                Err(e) => return Err(io_error("read from server failed", &e)),
             }
         };
-        self.rbuf.truncate(len + n);
+        self.rend += n;
         if n == 0 {
             return Err(Error::lost("server closed the connection mid-read"));
         }
@@ -125,22 +140,11 @@ impl Wire {
     /// the socket cannot see. A readiness report that turns out stale costs nothing.
     pub fn take_ready(&mut self, socket_readable: bool) -> Result<()> {
         self.compact();
-        let len = self.rbuf.len();
-        self.rbuf.resize(len + READ_CHUNK, 0);
-        let got = self.read_ready(len, socket_readable);
-        match got {
-            Ok(end) => {
-                self.rbuf.truncate(end);
-                Ok(())
-            }
-            Err(e) => {
-                self.rbuf.truncate(len);
-                Err(e)
-            }
-        }
+        self.rend = self.read_ready(self.rend, socket_readable)?;
+        Ok(())
     }
 
-    /// [`Wire::take_ready`] into `rbuf[at..]` (already sized); returns the new end.
+    /// [`Wire::take_ready`] into `rbuf[at..]` (room reserved); returns the new end.
     fn read_ready(&mut self, mut at: usize, socket_readable: bool) -> Result<usize> {
         let closed = || Error::lost("server closed the connection mid-read");
         match &mut self.io {
@@ -191,7 +195,7 @@ impl Wire {
     /// reading them cannot wait. An undecodable message counts as ready: reading it
     /// reports the error.
     pub fn replies_buffered(&self, replies: usize) -> bool {
-        let mut rest = &self.rbuf[self.rpos..];
+        let mut rest = self.unread();
         let mut found = 0;
         while found < replies {
             match ServerMessage::decode(rest) {
@@ -211,7 +215,7 @@ impl Wire {
     /// Reads one login packet (SL-framed), returning its type and body.
     pub fn read_login_packet(&mut self) -> Result<(u8, Vec<u8>)> {
         loop {
-            match informix_protocol::login::split_packet(&self.rbuf[self.rpos..]) {
+            match informix_protocol::login::split_packet(self.unread()) {
                 Ok((ty, body, used)) => {
                     let body = body.to_vec();
                     self.rpos += used;
@@ -227,7 +231,7 @@ impl Wire {
     pub fn next_message(&mut self) -> Result<ServerMessage<'_>> {
         self.awaiting_reply = false;
         let len = loop {
-            match ServerMessage::decode(&self.rbuf[self.rpos..]) {
+            match ServerMessage::decode(self.unread()) {
                 Ok((_, n)) => break n,
                 Err(DecodeError::Incomplete) => self.fill()?,
                 Err(e) => return Err(e.into()),
