@@ -428,9 +428,8 @@ impl Connection {
     /// (the wire is busy, the statement is not prepared yet, earlier rows must be read
     /// first, client files or BYTE/TEXT are involved): use [`Connection::execute`].
     pub fn start_execute(&self, sql: &str, params: &[Param]) -> Result<Option<PendingExecute>> {
-        let plan = BindPlan::new(sql, params.len())?;
-        let sql = plan.sql.as_deref().unwrap_or(sql);
-        let params = plan.arrange(params);
+        let (sql, params) = planned(sql, params)?;
+        let sql = sql.as_ref();
         let Some(mut guard) = self.shared.session.try_lock_arc() else {
             return Ok(None);
         };
@@ -458,10 +457,8 @@ impl Connection {
 
     /// Prepares (or reuses) and runs one statement.
     pub fn execute(&self, sql: &str, params: &[Param]) -> Result<Execution> {
-        // Marker count checked (and `:N` resolved) before anything is sent.
-        let plan = BindPlan::new(sql, params.len())?;
-        let sql = plan.sql.as_deref().unwrap_or(sql);
-        let params = plan.arrange(params);
+        let (sql, params) = planned(sql, params)?;
+        let sql = sql.as_ref();
         let conn = self.clone();
         self.with_session(|s, shared| s.execute(shared, &conn, sql, &params, true, false))
     }
@@ -470,9 +467,8 @@ impl Connection {
     /// [`ResultStream::scroll_fetch`]. Running another statement on this connection
     /// closes it (one open cursor per session).
     pub fn execute_scroll(&self, sql: &str, params: &[Param]) -> Result<Execution> {
-        let plan = BindPlan::new(sql, params.len())?;
-        let sql = plan.sql.as_deref().unwrap_or(sql);
-        let params = plan.arrange(params);
+        let (sql, params) = planned(sql, params)?;
+        let sql = sql.as_ref();
         let conn = self.clone();
         self.with_session(|s, shared| s.execute(shared, &conn, sql, &params, true, true))
     }
@@ -487,9 +483,8 @@ impl Connection {
         params: &[Param],
         inputs: Vec<(String, Vec<u8>)>,
     ) -> Result<FileExecution> {
-        let plan = BindPlan::new(sql, params.len())?;
-        let sql = plan.sql.as_deref().unwrap_or(sql);
-        let params = plan.arrange(params);
+        let (sql, params) = planned(sql, params)?;
+        let sql = sql.as_ref();
         let params = &params[..];
         let conn = self.clone();
         self.with_session(|s, shared| {
@@ -1423,6 +1418,21 @@ impl Session {
         }
         self.wire.shutdown();
     }
+}
+
+/// Checks the marker count and resolves `:N` markers before anything is sent: the SQL
+/// to prepare and the values in marker order.
+fn planned<'a>(
+    sql: &'a str,
+    params: &'a [Param],
+) -> Result<(std::borrow::Cow<'a, str>, std::borrow::Cow<'a, [Param]>)> {
+    let plan = BindPlan::new(sql, params.len())?;
+    let params = plan.arrange(params);
+    let sql = match plan.sql {
+        Some(rewritten) => std::borrow::Cow::Owned(rewritten),
+        None => std::borrow::Cow::Borrowed(sql),
+    };
+    Ok((sql, params))
 }
 
 /// Writes `SQ_ID(id) <msg> EOT`.

@@ -299,19 +299,22 @@ struct RowBuilder<'a, 'py> {
     codec: TextCodec,
     cols: &'a Columns,
     plans: Vec<Plan>,
+    /// What builds DECIMAL values, looked up once per batch.
+    decimal: &'py Bound<'py, PyAny>,
     /// Reused text buffer for DECIMAL values (no allocation per cell).
     scratch: Vec<u8>,
 }
 
 impl<'a, 'py> RowBuilder<'a, 'py> {
-    fn new(py: Python<'py>, cols: &'a Columns, codec: TextCodec) -> Self {
-        RowBuilder {
+    fn new(py: Python<'py>, cols: &'a Columns, codec: TextCodec) -> PyResult<Self> {
+        Ok(RowBuilder {
             py,
             codec,
             cols,
             plans: cols.kinds.iter().map(|k| Plan::of(*k)).collect(),
+            decimal: decimal_factory(py)?,
             scratch: Vec::with_capacity(48),
-        }
+        })
     }
 
     /// One TUPLE payload as a tuple. `blobs` yields the contents of BYTE/TEXT cells.
@@ -343,9 +346,7 @@ impl<'a, 'py> RowBuilder<'a, 'py> {
                         Some(v) => datetime_to_py(py, &v, decoder.qualifier())?,
                     }
                 }
-                (Cell::Decimal(b), _) => {
-                    decimal_to_py(py, decimal_factory(py)?, b, &mut self.scratch)?
-                }
+                (Cell::Decimal(b), _) => decimal_to_py(py, self.decimal, b, &mut self.scratch)?,
                 // Text is the commonest cell: converted here rather than in the generic
                 // conversion below (same result).
                 (Cell::Text(b), _) => text_to_py(py, text_of(*kind, b), self.codec)?,
@@ -400,7 +401,7 @@ pub fn append_rows(
             ColumnKind::Interval { .. } | ColumnKind::SmartLob { .. } | ColumnKind::Complex { .. }
         )
     });
-    let mut builder = RowBuilder::new(py, cols, codec);
+    let mut builder = RowBuilder::new(py, cols, codec)?;
     for i in 0..batch.len() {
         let tuple = builder.row(batch.row(i), &mut blobs)?;
         if atomic {

@@ -1359,17 +1359,7 @@ impl SessionLoop {
     }
 
     fn nfetch(&mut self, buffer_size: i32) -> Result<(), SqlError> {
-        let id = self.current;
-        let stmt = self
-            .stmts
-            .get_mut(id)
-            .and_then(Option::as_mut)
-            .ok_or_else(|| sql_error(-258))?;
-        let cursor = stmt.cursor.as_mut().ok_or_else(|| sql_error(-400))?;
-        if cursor.dead {
-            return Err(sql_error(-267));
-        }
-        cursor.raw = None;
+        let cursor = fetchable_cursor(&mut self.stmts, self.current)?;
         let n = cursor.rows();
         let start = cursor.next;
         if start == n
@@ -1413,17 +1403,7 @@ impl SessionLoop {
     }
 
     fn sfetch(&mut self, scroll_type: i16, target: i32) -> Result<(), SqlError> {
-        let id = self.current;
-        let stmt = self
-            .stmts
-            .get_mut(id)
-            .and_then(Option::as_mut)
-            .ok_or_else(|| sql_error(-258))?;
-        let cursor = stmt.cursor.as_mut().ok_or_else(|| sql_error(-400))?;
-        if cursor.dead {
-            return Err(sql_error(-267));
-        }
-        cursor.raw = None;
+        let cursor = fetchable_cursor(&mut self.stmts, self.current)?;
         let n = i64::try_from(cursor.rows()).unwrap_or(i64::MAX);
         let cur = i64::try_from(cursor.current).unwrap_or(0);
         let target = i64::from(target);
@@ -1796,6 +1776,21 @@ fn empty_cursor(generation: u32, raw: Option<Vec<Vec<Cell>>>) -> Cursor {
         raw,
         failure: None,
     }
+}
+
+/// The open, live cursor of statement `id`, about to be fetched from: the rows kept for
+/// a late SQ_RET_TYPE are no longer needed.
+fn fetchable_cursor(stmts: &mut [Option<Stmt>], id: usize) -> Result<&mut Cursor, SqlError> {
+    let stmt = stmts
+        .get_mut(id)
+        .and_then(Option::as_mut)
+        .ok_or_else(|| sql_error(-258))?;
+    let cursor = stmt.cursor.as_mut().ok_or_else(|| sql_error(-400))?;
+    if cursor.dead {
+        return Err(sql_error(-267));
+    }
+    cursor.raw = None;
+    Ok(cursor)
 }
 
 /// [`build_cursor`] for a query with no client files and no rows to keep: each row is
